@@ -1,0 +1,1 @@
+//! The append-only event log in PostgreSQL: append, read in commit order, verify, relay to JetStream.

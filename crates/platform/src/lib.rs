@@ -1,0 +1,1 @@
+//! What every service shares: configuration, telemetry, gRPC serving, caller context, shutdown.

@@ -1,0 +1,1 @@
+//! Read models fed from JetStream with exactly-once effect, and their rebuild from the PostgreSQL log.

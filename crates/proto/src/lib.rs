@@ -1,0 +1,28 @@
+//! Generated code for the platform's gRPC contract (`proto/jobcenter/<area>/v1`).
+//!
+//! One crate owns all generated code so every service and client shares the same types.
+#![allow(missing_docs, clippy::all, clippy::pedantic)]
+
+/// Encoded `FileDescriptorSet` of every proto, for gRPC server reflection and descriptor-driven tests.
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jobcenter_descriptor.bin"));
+
+/// `jobcenter.common.v1`: shared value types.
+pub mod common {
+    pub mod v1 {
+        tonic::include_proto!("jobcenter.common.v1");
+    }
+}
+
+/// `jobcenter.intake.v1`: applications and notices.
+pub mod intake {
+    pub mod v1 {
+        tonic::include_proto!("jobcenter.intake.v1");
+    }
+}
+
+/// `jobcenter.case.v1`: cases.
+pub mod case {
+    pub mod v1 {
+        tonic::include_proto!("jobcenter.case.v1");
+    }
+}

@@ -1,0 +1,1 @@
+//! Cases of households: lifecycle, timeline, read models.

@@ -1,0 +1,1 @@
+//! Online applications and notices, validated and accepted idempotently.
