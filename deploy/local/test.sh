@@ -6,6 +6,7 @@ cd "$ROOT"
 deploy/local/setup.sh
 export JC_NATS_SERVER="$ROOT/.local/venv/bin/nats-server"
 cargo fmt --all --check
+(cd proto && "$ROOT/.local/buf/node_modules/.bin/buf" lint)
 # The end-to-end tests start the real binaries: build them first.
 cargo build --workspace --bins
 if cargo nextest --version >/dev/null 2>&1; then
