@@ -20,10 +20,18 @@ pub async fn measure(pool: &PgPool, options: &Options) -> anyhow::Result<Floor> 
     println!("  floor single-row commits, 16 clients       {single_16:>12.0}/s");
     let batch_rows = unnest_batches(pool, options).await?;
     println!("  floor UNNEST batch rows                    {batch_rows:>12.0}/s");
-    Ok(Floor { single_1, single_16, batch_rows })
+    Ok(Floor {
+        single_1,
+        single_16,
+        batch_rows,
+    })
 }
 
-async fn single_row_commits(pool: &PgPool, options: &Options, clients: usize) -> anyhow::Result<f64> {
+async fn single_row_commits(
+    pool: &PgPool,
+    options: &Options,
+    clients: usize,
+) -> anyhow::Result<f64> {
     let count = Arc::new(AtomicU64::new(0));
     let payload = vec![7u8; options.payload_bytes];
     let deadline = Instant::now() + options.phase();
@@ -54,7 +62,9 @@ async fn single_row_commits(pool: &PgPool, options: &Options, clients: usize) ->
 async fn unnest_batches(pool: &PgPool, options: &Options) -> anyhow::Result<f64> {
     const BATCH: usize = 1_000;
     let streams: Vec<String> = (0..BATCH).map(|i| format!("floor-batch-{i}")).collect();
-    let payloads: Vec<Vec<u8>> = (0..BATCH).map(|_| vec![7u8; options.payload_bytes]).collect();
+    let payloads: Vec<Vec<u8>> = (0..BATCH)
+        .map(|_| vec![7u8; options.payload_bytes])
+        .collect();
     let deadline = Instant::now() + options.phase();
     let started = Instant::now();
     let mut rows = 0usize;

@@ -14,7 +14,12 @@ use crate::report::{Figure, Report};
 
 const SCHEMA: &str = "bench";
 
-fn command(stream_id: String, expected: ExpectedVersion, events: usize, payload: &[u8]) -> AppendCommand {
+fn command(
+    stream_id: String,
+    expected: ExpectedVersion,
+    events: usize,
+    payload: &[u8],
+) -> AppendCommand {
     AppendCommand {
         command_id: Uuid::new_v4(),
         stream_id,
@@ -33,7 +38,11 @@ fn command(stream_id: String, expected: ExpectedVersion, events: usize, payload:
 
 /// Measures single-event appends from 1 and 16 tasks and batched appends; fills the log with at
 /// least `options.events` events for the later phases.
-pub async fn measure(pool: &PgPool, options: &Options, report: &mut Report) -> anyhow::Result<EventLog> {
+pub async fn measure(
+    pool: &PgPool,
+    options: &Options,
+    report: &mut Report,
+) -> anyhow::Result<EventLog> {
     EventLog::install(pool, SCHEMA).await?;
     let log = EventLog::new(pool.clone(), SCHEMA)?;
     let floor = report.floor.clone();
@@ -42,10 +51,18 @@ pub async fn measure(pool: &PgPool, options: &Options, report: &mut Report) -> a
     for tasks in [1usize, 16] {
         let (rate, p99) = single_appends(&log, options, tasks, &payload).await?;
         report.add(Figure {
-            name: if tasks == 1 { "single-event appends, 1 task" } else { "single-event appends, 16 tasks" },
+            name: if tasks == 1 {
+                "single-event appends, 1 task"
+            } else {
+                "single-event appends, 16 tasks"
+            },
             per_second: rate,
             against: floor.as_ref().map(|f| {
-                if tasks == 1 { ("single-row commits x1", f.single_1) } else { ("single-row commits x16", f.single_16) }
+                if tasks == 1 {
+                    ("single-row commits x1", f.single_1)
+                } else {
+                    ("single-row commits x16", f.single_16)
+                }
             }),
             target: if tasks == 1 { ">= 0.75" } else { ">= 1.0" },
             extra: format!("p99 {:.2} ms", p99.as_secs_f64() * 1000.0),
@@ -58,7 +75,14 @@ pub async fn measure(pool: &PgPool, options: &Options, report: &mut Report) -> a
     let mut events = 0usize;
     while Instant::now() < deadline {
         let cmds = (0..100)
-            .map(|_| command(format!("batch-{}", Uuid::new_v4()), ExpectedVersion::NoStream, 10, &payload))
+            .map(|_| {
+                command(
+                    format!("batch-{}", Uuid::new_v4()),
+                    ExpectedVersion::NoStream,
+                    10,
+                    &payload,
+                )
+            })
             .collect();
         let outcomes = log.append_many(cmds).await?;
         for outcome in outcomes {
@@ -75,11 +99,20 @@ pub async fn measure(pool: &PgPool, options: &Options, report: &mut Report) -> a
     });
 
     // Top up so the read, relay and projection phases have enough events.
-    let written: i64 = sqlx::query_scalar("SELECT count(*) FROM bench.events").fetch_one(pool).await?;
+    let written: i64 = sqlx::query_scalar("SELECT count(*) FROM bench.events")
+        .fetch_one(pool)
+        .await?;
     let mut missing = usize::try_from(options.events as i64 - written).unwrap_or(0);
     while missing > 0 {
         let cmds = (0..100)
-            .map(|_| command(format!("fill-{}", Uuid::new_v4()), ExpectedVersion::NoStream, 10, &payload))
+            .map(|_| {
+                command(
+                    format!("fill-{}", Uuid::new_v4()),
+                    ExpectedVersion::NoStream,
+                    10,
+                    &payload,
+                )
+            })
             .collect();
         for outcome in log.append_many(cmds).await? {
             outcome?;
@@ -106,9 +139,15 @@ async fn single_appends(
             let mut version = 0;
             let mut latencies = Vec::new();
             while Instant::now() < deadline {
-                let expected = if version == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(version) };
+                let expected = if version == 0 {
+                    ExpectedVersion::NoStream
+                } else {
+                    ExpectedVersion::Exact(version)
+                };
                 let began = Instant::now();
-                let outcome = log.append(command(stream.clone(), expected, 1, &payload)).await?;
+                let outcome = log
+                    .append(command(stream.clone(), expected, 1, &payload))
+                    .await?;
                 latencies.push(began.elapsed());
                 version = outcome.last_version;
                 count.fetch_add(1, Ordering::Relaxed);
@@ -122,12 +161,19 @@ async fn single_appends(
     }
     let rate = count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
     latencies.sort();
-    let p99 = latencies.get(latencies.len() * 99 / 100).copied().unwrap_or_default();
+    let p99 = latencies
+        .get(latencies.len() * 99 / 100)
+        .copied()
+        .unwrap_or_default();
     Ok((rate, p99))
 }
 
 /// Reads the whole log in commit order.
-pub async fn measure_read(log: &EventLog, _options: &Options, report: &mut Report) -> anyhow::Result<()> {
+pub async fn measure_read(
+    log: &EventLog,
+    _options: &Options,
+    report: &mut Report,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut after = LogPosition::START;
     let mut read = 0usize;

@@ -44,7 +44,10 @@ async fn main() -> anyhow::Result<()> {
     let pool = db.pool().clone();
     let mut report = report::Report::default();
 
-    println!("phase 1/4: raw PostgreSQL floor ({} s per measure)", options.seconds);
+    println!(
+        "phase 1/4: raw PostgreSQL floor ({} s per measure)",
+        options.seconds
+    );
     let floor = floor::measure(&pool, &options).await?;
     report.floor = Some(floor.clone());
 

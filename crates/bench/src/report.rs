@@ -32,7 +32,10 @@ pub struct Report {
 impl Report {
     /// Adds a figure.
     pub fn add(&mut self, figure: Figure) {
-        println!("  {:<44} {:>12.0}/s {}", figure.name, figure.per_second, figure.extra);
+        println!(
+            "  {:<44} {:>12.0}/s {}",
+            figure.name, figure.per_second, figure.extra
+        );
         self.figures.push(figure);
     }
 
@@ -41,18 +44,33 @@ impl Report {
         println!();
         if let Some(floor) = &self.floor {
             println!("raw PostgreSQL floor (same run):");
-            println!("  single-row INSERT commits, 1 client       {:>12.0}/s", floor.single_1);
-            println!("  single-row INSERT commits, 16 clients     {:>12.0}/s", floor.single_16);
-            println!("  UNNEST batch insert rows                  {:>12.0}/s", floor.batch_rows);
+            println!(
+                "  single-row INSERT commits, 1 client       {:>12.0}/s",
+                floor.single_1
+            );
+            println!(
+                "  single-row INSERT commits, 16 clients     {:>12.0}/s",
+                floor.single_16
+            );
+            println!(
+                "  UNNEST batch insert rows                  {:>12.0}/s",
+                floor.batch_rows
+            );
         }
         println!();
-        println!("{:<44} {:>12} {:>8}  {:<22} target", "measure", "per second", "ratio", "against");
+        println!(
+            "{:<44} {:>12} {:>8}  {:<22} target",
+            "measure", "per second", "ratio", "against"
+        );
         for f in &self.figures {
             let (ratio, against) = match f.against {
                 Some((name, base)) if base > 0.0 => (format!("{:.2}", f.per_second / base), name),
                 _ => ("-".to_owned(), "-"),
             };
-            println!("{:<44} {:>12.0} {:>8}  {:<22} {}", f.name, f.per_second, ratio, against, f.target);
+            println!(
+                "{:<44} {:>12.0} {:>8}  {:<22} {}",
+                f.name, f.per_second, ratio, against, f.target
+            );
         }
     }
 }

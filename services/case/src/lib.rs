@@ -1,1 +1,220 @@
 //! Cases of households: lifecycle, timeline, read models.
+//!
+//! [`Application::build`] connects PostgreSQL and NATS, installs the case log (schema `cases`,
+//! log name `case`) and the read models, and prepares the gRPC server.
+//! [`Application::run_until_stopped`] runs, until the token fires: the gRPC server, the relay of
+//! the case log to JetStream, the `open_case` reactor (intake events → `case.CaseOpened`) and the
+//! `case_view` projection (case events → `cases.case_view`).
+
+pub mod api;
+pub mod consistency;
+pub mod domain;
+pub mod error;
+pub mod migrations;
+pub mod projections;
+pub mod reactors;
+
+use std::time::Duration;
+
+use eventlog::relay::{Relay, RelayConfig};
+use eventlog::{EventLog, EventLogOptions};
+use jobcenter_proto::case::v1::case_service_server::CaseServiceServer;
+use platform::config::{DatabaseConfig, NatsConfig, ServerConfig, TelemetryConfig};
+use platform::grpc::GrpcServer;
+use projection::ProjectionRunner;
+use serde::Deserialize;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+
+use crate::projections::case_view::CaseView;
+use crate::reactors::open_case::OpenCaseReactor;
+
+/// PostgreSQL schema of the case log, the read models and the checkpoints.
+pub const SCHEMA: &str = "cases";
+/// Name of the case log in position tokens (`case:<tx>:<pos>`) and on the bus (`EV_CASE`).
+pub const LOG_NAME: &str = "case";
+/// The service whose events the reactor consumes.
+pub const INTAKE_SERVICE: &str = "intake";
+/// Environment prefix of the settings.
+pub const ENV_PREFIX: &str = "JC_CASE_";
+
+/// Settings of the case service (environment `JC_CASE_*`, nested with `__`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// gRPC server.
+    pub server: ServerConfig,
+    /// PostgreSQL.
+    pub database: DatabaseConfig,
+    /// NATS.
+    pub nats: NatsConfig,
+    /// Logs and traces.
+    pub telemetry: TelemetryConfig,
+    /// How long a query with `min_position` waits for the read model, in ms. Default 5000.
+    pub read_wait_timeout_ms: u64,
+    /// Path of an optional TOML file with these settings (`JC_CASE_CONFIG_FILE`; only
+    /// meaningful in the environment). Default none.
+    pub config_file: Option<std::path::PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            nats: NatsConfig::default(),
+            telemetry: TelemetryConfig::default(),
+            read_wait_timeout_ms: 5_000,
+            config_file: None,
+        }
+    }
+}
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database unavailable")]
+    Database(#[from] platform::db::DbError),
+    #[error("migrating the read models failed")]
+    Migrate(#[from] sqlx::Error),
+    #[error("NATS unavailable")]
+    Nats(#[from] platform::nats::NatsError),
+    #[error("JetStream stream could not be prepared")]
+    Stream(#[from] eventlog::wire::EnsureStreamError),
+    #[error("event log could not be installed")]
+    EventLog(#[from] eventlog::EventLogError),
+    #[error("projection set-up failed")]
+    Projection(#[from] projection::ProjectionError),
+    #[error("listener has no address")]
+    Listener(#[source] std::io::Error),
+    #[error("gRPC server failed")]
+    Serve(#[from] platform::grpc::ServeError),
+    #[error("relay failed")]
+    Relay(#[from] eventlog::relay::RelayError),
+}
+
+/// The built service, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    pool: PgPool,
+    log: EventLog,
+    js: async_nats::jetstream::Context,
+    server: GrpcServer,
+    routes: Routes,
+}
+
+impl Application {
+    /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
+    pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
+        let port = listener.local_addr().map_err(StartError::Listener)?.port();
+        let pool = platform::db::connect(&config.database).await?;
+        EventLog::install(&pool, SCHEMA).await?;
+        migrations::run(&pool).await?;
+        projection::install(&pool, SCHEMA).await?;
+        let log = EventLog::with_options(
+            pool.clone(),
+            SCHEMA,
+            EventLogOptions {
+                log_name: Some(LOG_NAME.to_owned()),
+                ..EventLogOptions::default()
+            },
+        )?;
+        let nats = platform::nats::connect(&config.nats).await?;
+        let js = async_nats::jetstream::new(nats);
+        // Both streams must exist before consumers attach (intake may start later than us).
+        eventlog::wire::ensure_stream(&js, INTAKE_SERVICE).await?;
+        eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
+        let server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
+        let api = api::CaseApi::new(
+            pool.clone(),
+            log.clone(),
+            Duration::from_millis(config.read_wait_timeout_ms),
+        );
+        let routes = Routes::new(
+            CaseServiceServer::new(api).max_decoding_message_size(config.server.max_message_bytes),
+        );
+        Ok(Self {
+            listener,
+            port,
+            pool,
+            log,
+            js,
+            server,
+            routes,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The case log (for tests and tools).
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// Runs server, relay, reactor and projection until `cancel` fires; then drains and stops.
+    pub async fn run_until_stopped(self, cancel: CancellationToken) -> Result<(), StartError> {
+        let health = self.server.health();
+        let tasks = cancel.child_token();
+        let relay = Relay::new(
+            self.log.clone(),
+            self.js.clone(),
+            RelayConfig::new(LOG_NAME),
+        );
+        let relay = tokio::spawn(relay.run(tasks.clone()));
+        let reactor = ProjectionRunner::new(
+            self.pool.clone(),
+            self.js.clone(),
+            SCHEMA,
+            INTAKE_SERVICE,
+            OpenCaseReactor::new(self.log.clone()),
+        );
+        let reactor = tokio::spawn(reactor.run(tasks.clone()));
+        let view = ProjectionRunner::new(
+            self.pool.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            CaseView,
+        );
+        let view = tokio::spawn(view.run(tasks.clone()));
+        let serve = tokio::spawn(
+            self.server
+                .serve(self.listener, self.routes, cancel.clone()),
+        );
+        health
+            .set_serving::<CaseServiceServer<api::CaseApi>>()
+            .await;
+
+        let served = serve.await;
+        tasks.cancel();
+        let mut result = match served {
+            Ok(r) => r.map_err(StartError::from),
+            Err(join) => {
+                tracing::error!(error = %join, "gRPC server task failed");
+                Ok(())
+            }
+        };
+        for (name, task) in [("reactor", reactor), ("case_view", view)] {
+            match task.await {
+                Ok(Err(e)) => {
+                    tracing::error!(task = name, error = %e, "task failed");
+                    result = result.and(Err(e.into()));
+                }
+                Err(join) => tracing::error!(task = name, error = %join, "task panicked"),
+                Ok(Ok(())) => {}
+            }
+        }
+        match relay.await {
+            Ok(Err(e)) => result = result.and(Err(e.into())),
+            Err(join) => tracing::error!(error = %join, "relay task panicked"),
+            Ok(Ok(())) => {}
+        }
+        result
+    }
+}

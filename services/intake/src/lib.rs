@@ -1,1 +1,129 @@
 //! Online applications and notices, validated and accepted idempotently.
+//!
+//! [`Application::build`] connects PostgreSQL and NATS, installs the event log in schema
+//! `intake` and prepares the gRPC server; [`Application::run_until_stopped`] serves and relays
+//! the log to JetStream until the cancellation token fires.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+pub mod submissions;
+
+use eventlog::EventLog;
+use eventlog::relay::{Relay, RelayConfig};
+use jobcenter_proto::intake::v1::intake_service_server::IntakeServiceServer;
+use platform::config::{DatabaseConfig, NatsConfig, ServerConfig, TelemetryConfig};
+use platform::grpc::GrpcServer;
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::service::Routes;
+
+/// PostgreSQL schema of the intake log.
+pub const SCHEMA: &str = "intake";
+/// Service name of the log on the bus (`EV_INTAKE`, `ev.intake.>`).
+pub const SERVICE: &str = "intake";
+/// Environment prefix of the settings.
+pub const ENV_PREFIX: &str = "JC_INTAKE_";
+
+/// Settings of the intake service (environment `JC_INTAKE_*`, nested with `__`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// gRPC server.
+    pub server: ServerConfig,
+    /// PostgreSQL.
+    pub database: DatabaseConfig,
+    /// NATS.
+    pub nats: NatsConfig,
+    /// Logs and traces.
+    pub telemetry: TelemetryConfig,
+    /// Path of an optional TOML file with these settings (`JC_INTAKE_CONFIG_FILE`; only
+    /// meaningful in the environment). Default none.
+    pub config_file: Option<std::path::PathBuf>,
+}
+
+/// Why the service could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database unavailable")]
+    Database(#[from] platform::db::DbError),
+    #[error("NATS unavailable")]
+    Nats(#[from] platform::nats::NatsError),
+    #[error("event log could not be installed")]
+    EventLog(#[from] eventlog::EventLogError),
+    #[error("listener has no address")]
+    Listener(#[source] std::io::Error),
+    #[error("gRPC server failed")]
+    Serve(#[from] platform::grpc::ServeError),
+    #[error("relay failed")]
+    Relay(#[from] eventlog::relay::RelayError),
+}
+
+/// The built service, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    server: GrpcServer,
+    routes: Routes,
+    relay: Relay,
+}
+
+impl Application {
+    /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
+    pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
+        let port = listener.local_addr().map_err(StartError::Listener)?.port();
+        let pool = platform::db::connect(&config.database).await?;
+        EventLog::install(&pool, SCHEMA).await?;
+        let log = EventLog::new(pool, SCHEMA)?;
+        let nats = platform::nats::connect(&config.nats).await?;
+        let relay = Relay::new(
+            log.clone(),
+            async_nats::jetstream::new(nats),
+            RelayConfig::new(SERVICE),
+        );
+        let server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
+        let api = IntakeServiceServer::new(api::IntakeApi::new(log))
+            .max_decoding_message_size(config.server.max_message_bytes);
+        let routes = Routes::new(api);
+        Ok(Self {
+            listener,
+            port,
+            server,
+            routes,
+            relay,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves and relays until `cancel` fires; then drains and stops the relay.
+    pub async fn run_until_stopped(self, cancel: CancellationToken) -> Result<(), StartError> {
+        let health = self.server.health();
+        let relay_cancel = cancel.child_token();
+        let relay = tokio::spawn(self.relay.run(relay_cancel.clone()));
+        let serve = tokio::spawn(
+            self.server
+                .serve(self.listener, self.routes, cancel.clone()),
+        );
+        // Database and NATS were reached in `build`: the service is ready.
+        health
+            .set_serving::<IntakeServiceServer<api::IntakeApi>>()
+            .await;
+        let served = serve.await;
+        relay_cancel.cancel();
+        let relayed = relay.await;
+        match served {
+            Ok(result) => result?,
+            Err(join) => tracing::error!(error = %join, "gRPC server task failed"),
+        }
+        match relayed {
+            Ok(result) => result?,
+            Err(join) => tracing::error!(error = %join, "relay task failed"),
+        }
+        Ok(())
+    }
+}

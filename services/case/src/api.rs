@@ -1,0 +1,281 @@
+//! gRPC handlers of `jobcenter.case.v1.CaseService`: authorise, wait for the read model,
+//! query, convert.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::DateTime;
+use eventlog::EventLog;
+use jobcenter_proto::case::v1 as proto;
+use jobcenter_proto::case::v1::case_service_server::CaseService;
+use jobcenter_proto::common::v1::Position;
+use platform::{CallerContext, Role};
+use prost::Message;
+use sqlx::PgPool;
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use crate::consistency::wait_for_token;
+use crate::domain::{self, CASE_OPENED, timeline};
+use crate::error::CaseError;
+use crate::projections::case_view::{self, CaseRow, ListCursor};
+
+/// Roles that may read cases.
+const ALLOWED: &[Role] = &[Role::Caseworker, Role::TeamLead, Role::Auditor];
+/// Default and largest page of ListCases.
+const LIST_DEFAULT: i64 = 50;
+const LIST_MAX: i64 = 500;
+/// Default and largest page of GetCaseTimeline.
+const TIMELINE_DEFAULT: i64 = 100;
+const TIMELINE_MAX: i64 = 500;
+
+/// The case gRPC service.
+#[derive(Debug, Clone)]
+pub struct CaseApi {
+    pool: PgPool,
+    log: EventLog,
+    wait_timeout: Duration,
+}
+
+impl CaseApi {
+    /// A service reading the read models in `pool` and the case `log`; queries with a position
+    /// token wait at most `wait_timeout`.
+    pub fn new(pool: PgPool, log: EventLog, wait_timeout: Duration) -> Self {
+        Self {
+            pool,
+            log,
+            wait_timeout,
+        }
+    }
+
+    async fn wait(
+        &self,
+        position: Option<&Position>,
+        field: &'static str,
+    ) -> Result<(), CaseError> {
+        wait_for_token(
+            &self.pool,
+            position.map(|p| p.token.as_str()),
+            field,
+            self.wait_timeout,
+        )
+        .await
+    }
+}
+
+fn caller<T>(request: &Request<T>) -> Result<CallerContext, Status> {
+    let caller = CallerContext::from_request(request)?;
+    caller.require_any(ALLOWED)?;
+    Ok(caller)
+}
+
+fn parse_uuid(value: &str, field: &'static str) -> Result<Uuid, CaseError> {
+    Uuid::parse_str(value).map_err(|_| CaseError::invalid(field, "must be a UUID"))
+}
+
+fn page_size(
+    requested: i32,
+    default: i64,
+    max: i64,
+    field: &'static str,
+) -> Result<i64, CaseError> {
+    match i64::from(requested) {
+        0 => Ok(default),
+        n if (1..=max).contains(&n) => Ok(n),
+        _ => Err(CaseError::invalid(
+            field,
+            format!("must be between 1 and {max}"),
+        )),
+    }
+}
+
+fn to_proto(row: CaseRow) -> proto::Case {
+    proto::Case {
+        case_id: row.case_id.to_string(),
+        status: match row.status.as_str() {
+            "open" => proto::CaseStatus::Open as i32,
+            _ => proto::CaseStatus::Unspecified as i32,
+        },
+        application_ids: row.application_ids.iter().map(Uuid::to_string).collect(),
+        applicant_family_name: row.applicant_family_name,
+        applicant_given_name: row.applicant_given_name,
+        household_size: u32::try_from(row.household_size).unwrap_or_default(),
+        postal_code: row.postal_code,
+        opened_at: Some(domain::to_timestamp(row.opened_at)),
+        version: row.version,
+    }
+}
+
+/// `base64url(<opened_at µs>:<case_id>)`: opaque to clients.
+fn encode_cursor(cursor: ListCursor) -> String {
+    URL_SAFE_NO_PAD.encode(format!(
+        "{}:{}",
+        cursor.opened_at.timestamp_micros(),
+        cursor.case_id
+    ))
+}
+
+fn decode_cursor(token: &str) -> Result<ListCursor, CaseError> {
+    let invalid = || CaseError::invalid("page_token", "not a token from a previous page");
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let (micros, case_id) = text.split_once(':').ok_or_else(invalid)?;
+    let micros: i64 = micros.parse().map_err(|_| invalid())?;
+    Ok(ListCursor {
+        opened_at: DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?,
+        case_id: Uuid::parse_str(case_id).map_err(|_| invalid())?,
+    })
+}
+
+fn status_filter(status: i32) -> Result<Option<&'static str>, CaseError> {
+    match proto::CaseStatus::try_from(status) {
+        Ok(proto::CaseStatus::Unspecified) => Ok(None),
+        Ok(proto::CaseStatus::Open) => Ok(Some("open")),
+        Err(_) => Err(CaseError::invalid("status", "unknown case status")),
+    }
+}
+
+#[tonic::async_trait]
+impl CaseService for CaseApi {
+    #[tracing::instrument(skip_all)]
+    async fn get_case(
+        &self,
+        request: Request<proto::GetCaseRequest>,
+    ) -> Result<Response<proto::GetCaseResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let case_id = parse_uuid(&req.case_id, "case_id")?;
+        self.wait(req.min_position.as_ref(), "min_position.token")
+            .await?;
+        let row = case_view::get(&self.pool, caller.tenant_id.as_str(), case_id)
+            .await
+            .map_err(CaseError::from)?
+            .ok_or(CaseError::NotFound)?;
+        Ok(Response::new(proto::GetCaseResponse {
+            case: Some(to_proto(row)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn find_case_by_application(
+        &self,
+        request: Request<proto::FindCaseByApplicationRequest>,
+    ) -> Result<Response<proto::FindCaseByApplicationResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let application_id = parse_uuid(&req.application_id, "application_id")?;
+        self.wait(req.min_position.as_ref(), "min_position.token")
+            .await?;
+        let row =
+            case_view::find_by_application(&self.pool, caller.tenant_id.as_str(), application_id)
+                .await
+                .map_err(CaseError::from)?
+                .ok_or(CaseError::NotFound)?;
+        Ok(Response::new(proto::FindCaseByApplicationResponse {
+            case: Some(to_proto(row)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_cases(
+        &self,
+        request: Request<proto::ListCasesRequest>,
+    ) -> Result<Response<proto::ListCasesResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let size = page_size(req.page_size, LIST_DEFAULT, LIST_MAX, "page_size")?;
+        let status = status_filter(req.status)?;
+        let after = match req.page_token.as_str() {
+            "" => None,
+            token => Some(decode_cursor(token)?),
+        };
+        self.wait(req.min_position.as_ref(), "min_position.token")
+            .await?;
+        let mut rows = case_view::list(
+            &self.pool,
+            caller.tenant_id.as_str(),
+            status,
+            after,
+            size + 1,
+        )
+        .await
+        .map_err(CaseError::from)?;
+        let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > size;
+        rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+        let next_page_token = match rows.last() {
+            Some(last) if more => encode_cursor(ListCursor {
+                opened_at: last.opened_at,
+                case_id: last.case_id,
+            }),
+            _ => String::new(),
+        };
+        Ok(Response::new(proto::ListCasesResponse {
+            cases: rows.into_iter().map(to_proto).collect(),
+            next_page_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_case_timeline(
+        &self,
+        request: Request<proto::GetCaseTimelineRequest>,
+    ) -> Result<Response<proto::GetCaseTimelineResponse>, Status> {
+        let caller = caller(&request)?;
+        let req = request.into_inner();
+        let case_id = parse_uuid(&req.case_id, "case_id")?;
+        let size = page_size(req.page_size, TIMELINE_DEFAULT, TIMELINE_MAX, "page_size")?;
+        let after: i32 = match req.page_token.as_str() {
+            "" => 0,
+            token => URL_SAFE_NO_PAD
+                .decode(token)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|s| s.parse().ok())
+                .filter(|v: &i32| *v > 0)
+                .ok_or_else(|| {
+                    CaseError::invalid("page_token", "not a token from a previous page")
+                })?,
+        };
+        let events = self
+            .log
+            .read_stream(&domain::stream_id(case_id), after, size + 1)
+            .await
+            .map_err(CaseError::from)?;
+        // The case is the caller's only if its events carry the caller's tenant.
+        if events
+            .first()
+            .is_some_and(|e| e.tenant_id != caller.tenant_id.as_str())
+            || (events.is_empty() && after == 0)
+        {
+            return Err(CaseError::NotFound.into());
+        }
+        let more = i64::try_from(events.len()).unwrap_or(i64::MAX) > size;
+        let mut entries = Vec::with_capacity(events.len());
+        for event in events
+            .iter()
+            .take(usize::try_from(size).unwrap_or(usize::MAX))
+        {
+            let description = match event.event_type.as_str() {
+                CASE_OPENED => timeline::describe(&domain::Event::CaseOpened(
+                    proto::CaseOpened::decode(event.payload.as_slice()).map_err(CaseError::from)?,
+                )),
+                other => timeline::describe_unknown(other),
+            };
+            entries.push(proto::TimelineEntry {
+                version: event.version,
+                event_type: event.event_type.clone(),
+                recorded_at: Some(domain::to_timestamp(event.recorded_at)),
+                description,
+            });
+        }
+        let next_page_token = match entries.last() {
+            Some(last) if more => URL_SAFE_NO_PAD.encode(last.version.to_string()),
+            _ => String::new(),
+        };
+        Ok(Response::new(proto::GetCaseTimelineResponse {
+            entries,
+            next_page_token,
+        }))
+    }
+}

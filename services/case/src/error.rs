@@ -1,0 +1,68 @@
+//! The case service's errors and their one mapping to gRPC status.
+
+use platform::status;
+use tonic::Status;
+
+/// Everything a call to the case service can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// A request field is invalid.
+    #[error("the request is invalid")]
+    Invalid {
+        /// The field's path.
+        field: &'static str,
+        /// What is wrong.
+        description: String,
+    },
+    /// No such case for the caller's tenant.
+    #[error("case not found")]
+    NotFound,
+    /// The read model did not reach the requested position in time.
+    #[error("read model not yet caught up")]
+    NotCaughtUp,
+    /// PostgreSQL failed.
+    #[error("database failure")]
+    Database(#[from] sqlx::Error),
+    /// The event log failed.
+    #[error("event log failure")]
+    Log(#[from] eventlog::EventLogError),
+    /// Waiting on a checkpoint failed.
+    #[error("checkpoint failure")]
+    Projection(#[from] projection::ProjectionError),
+    /// A recorded event could not be read back.
+    #[error("recorded event is unreadable")]
+    Decode(#[from] prost::DecodeError),
+}
+
+impl CaseError {
+    /// An invalid `field`.
+    pub fn invalid(field: &'static str, description: impl Into<String>) -> Self {
+        CaseError::Invalid {
+            field,
+            description: description.into(),
+        }
+    }
+}
+
+impl platform::ToStatus for CaseError {
+    fn to_status(&self) -> Status {
+        match self {
+            CaseError::Invalid { field, description } => status::invalid_argument(
+                "the request is invalid",
+                vec![status::FieldViolation::new(*field, description.clone())],
+            ),
+            CaseError::NotFound => status::not_found("no such case"),
+            CaseError::NotCaughtUp => status::unavailable(self.to_string()),
+            CaseError::Database(_)
+            | CaseError::Log(_)
+            | CaseError::Projection(_)
+            | CaseError::Decode(_) => status::internal(self),
+        }
+    }
+}
+
+impl From<CaseError> for Status {
+    fn from(error: CaseError) -> Self {
+        platform::ToStatus::to_status(&error)
+    }
+}

@@ -1,0 +1,173 @@
+//! `cases.case_view`: one row per case, for GetCase, FindCaseByApplication and ListCases.
+//!
+//! Fed from the case log (source `case`) by a `ProjectionRunner`; rebuilt from the PostgreSQL
+//! log by `projection::rebuild`. A row is only changed by an event of a newer stream version, so
+//! applying an event twice has no second effect.
+
+use chrono::{DateTime, Utc};
+use eventlog::RecordedEvent;
+use futures::future::BoxFuture;
+use jobcenter_proto::case::v1 as proto;
+use projection::{Projection, ProjectionError};
+use prost::Message;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::domain::CASE_OPENED;
+
+/// Name of the projection (its checkpoint key).
+pub const NAME: &str = "case_view";
+
+/// The projection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseView;
+
+impl Projection for CaseView {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn apply<'a>(
+        &'a self,
+        tx: &'a mut PgConnection,
+        event: &'a RecordedEvent,
+    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
+        Box::pin(async move {
+            if event.event_type == CASE_OPENED {
+                let opened = proto::CaseOpened::decode(event.payload.as_slice())
+                    .map_err(|e| ProjectionError::Apply(Box::new(e)))?;
+                insert_opened(tx, event, &opened).await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM cases.case_view")
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn digest<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+    ) -> BoxFuture<'a, Result<Vec<u8>, ProjectionError>> {
+        Box::pin(projection::digest_rows(
+            conn,
+            "SELECT tenant_id, case_id, status, applicant_family_name, applicant_given_name, \
+             household_size, postal_code, opened_at, application_ids, version \
+             FROM cases.case_view ORDER BY tenant_id, case_id",
+        ))
+    }
+}
+
+async fn insert_opened(
+    tx: &mut PgConnection,
+    event: &RecordedEvent,
+    opened: &proto::CaseOpened,
+) -> Result<(), ProjectionError> {
+    let invalid = |what: &'static str| ProjectionError::Apply(what.into());
+    let case_id = Uuid::parse_str(&opened.case_id).map_err(|_| invalid("case id"))?;
+    let application_id =
+        Uuid::parse_str(&opened.application_id).map_err(|_| invalid("application id"))?;
+    sqlx::query(
+        "INSERT INTO cases.case_view (tenant_id, case_id, status, applicant_family_name, \
+         applicant_given_name, household_size, postal_code, opened_at, application_ids, version) \
+         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, ARRAY[$8]::uuid[], $9) \
+         ON CONFLICT (tenant_id, case_id) DO NOTHING",
+    )
+    .bind(&event.tenant_id)
+    .bind(case_id)
+    .bind(&opened.applicant_family_name)
+    .bind(&opened.applicant_given_name)
+    .bind(i32::try_from(opened.household_size).unwrap_or(i32::MAX))
+    .bind(&opened.postal_code)
+    .bind(event.recorded_at)
+    .bind(application_id)
+    .bind(event.version)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A row of the view.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CaseRow {
+    pub case_id: Uuid,
+    pub status: String,
+    pub applicant_family_name: String,
+    pub applicant_given_name: String,
+    pub household_size: i32,
+    pub postal_code: String,
+    pub opened_at: DateTime<Utc>,
+    pub application_ids: Vec<Uuid>,
+    pub version: i32,
+}
+
+const COLUMNS: &str = "case_id, status, applicant_family_name, applicant_given_name, \
+                       household_size, postal_code, opened_at, application_ids, version";
+
+/// One case of a tenant.
+pub async fn get(
+    pool: &PgPool,
+    tenant_id: &str,
+    case_id: Uuid,
+) -> Result<Option<CaseRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM cases.case_view WHERE tenant_id = $1 AND case_id = $2"
+    ))
+    .bind(tenant_id)
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The case of a tenant that holds `application_id`.
+pub async fn find_by_application(
+    pool: &PgPool,
+    tenant_id: &str,
+    application_id: Uuid,
+) -> Result<Option<CaseRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM cases.case_view \
+         WHERE tenant_id = $1 AND application_ids @> ARRAY[$2]::uuid[] \
+         ORDER BY opened_at LIMIT 1"
+    ))
+    .bind(tenant_id)
+    .bind(application_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Where a page of [`list`] starts: after this (opened_at, case_id), newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub opened_at: DateTime<Utc>,
+    pub case_id: Uuid,
+}
+
+/// Up to `limit` cases of a tenant, newest first, optionally of one status, after `after`.
+pub async fn list(
+    pool: &PgPool,
+    tenant_id: &str,
+    status: Option<&str>,
+    after: Option<ListCursor>,
+    limit: i64,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM cases.case_view \
+         WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) \
+           AND ($3::timestamptz IS NULL OR (opened_at, case_id) < ($3, $4)) \
+         ORDER BY opened_at DESC, case_id DESC LIMIT $5"
+    ))
+    .bind(tenant_id)
+    .bind(status)
+    .bind(after.map(|c| c.opened_at))
+    .bind(after.map(|c| c.case_id))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,3 @@
+//! Reactions to other services' events.
+
+pub mod open_case;

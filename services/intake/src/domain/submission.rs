@@ -1,0 +1,118 @@
+//! The submission aggregate as a decider: `decide_submit` and `evolve`, both pure.
+//!
+//! A submission is keyed by the client's submission id within a tenant. Submitting the same
+//! application twice is one application (the second answer repeats the first); reusing a
+//! submission id for different content is refused.
+
+use chrono::{DateTime, Utc};
+use jobcenter_proto::intake::v1 as proto;
+use uuid::Uuid;
+
+use super::application::MainApplication;
+use super::values::SubmissionId;
+
+/// Fixed namespace of application ids (UUIDv5 over `tenant ":" submission_id`).
+pub const APPLICATION_NAMESPACE: Uuid = Uuid::from_u128(0x6a0b_5c1e_7d2f_4e38_9a41_c3b2_d1e0_f9a8);
+
+/// Event type of [`Event::ApplicationSubmitted`] in the log.
+pub const APPLICATION_SUBMITTED: &str = "intake.ApplicationSubmitted";
+/// Schema version of [`Event::ApplicationSubmitted`].
+pub const APPLICATION_SUBMITTED_VERSION: i32 = 1;
+
+/// The application id of a tenant's submission: deterministic, so a retry finds the same stream.
+pub fn application_id(tenant_id: &str, submission_id: SubmissionId) -> Uuid {
+    Uuid::new_v5(
+        &APPLICATION_NAMESPACE,
+        format!("{tenant_id}:{submission_id}").as_bytes(),
+    )
+}
+
+/// The stream of an application: `application-<uuid>` (no personal data).
+pub fn stream_id(application_id: Uuid) -> String {
+    format!("application-{application_id}")
+}
+
+/// Intent: accept this application, received at `received_at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitApplication {
+    pub tenant_id: String,
+    pub submission_id: SubmissionId,
+    pub application: MainApplication,
+    /// The legal moment of receipt, taken at the edge.
+    pub received_at: DateTime<Utc>,
+}
+
+/// What happened to a submission. The payload is the proto message of `events.proto`,
+/// because that message is the recorded form of the event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    ApplicationSubmitted(proto::ApplicationSubmitted),
+}
+
+/// Why a command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// The submission id was already used for an application with other content.
+    #[error("submission_id was used for a different application")]
+    SubmissionIdReused,
+}
+
+/// Where a submission stands, folded from its events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum SubmissionState {
+    /// Nothing recorded.
+    #[default]
+    NotSubmitted,
+    /// Accepted as recorded.
+    Submitted(Box<proto::ApplicationSubmitted>),
+}
+
+/// Decides what a submission command records.
+///
+/// An empty list means "already accepted with the same content": the caller answers from the
+/// recorded state.
+pub fn decide_submit(
+    state: &SubmissionState,
+    cmd: SubmitApplication,
+) -> Result<Vec<Event>, Rejection> {
+    let application = cmd.application.to_proto();
+    match state {
+        SubmissionState::NotSubmitted => {
+            let id = application_id(&cmd.tenant_id, cmd.submission_id);
+            Ok(vec![Event::ApplicationSubmitted(
+                proto::ApplicationSubmitted {
+                    application_id: id.to_string(),
+                    submission_id: cmd.submission_id.to_string(),
+                    main_application: Some(application),
+                    received_at: Some(timestamp(cmd.received_at)),
+                },
+            )])
+        }
+        SubmissionState::Submitted(recorded) => {
+            if recorded.main_application.as_ref() == Some(&application) {
+                Ok(Vec::new())
+            } else {
+                Err(Rejection::SubmissionIdReused)
+            }
+        }
+    }
+}
+
+/// Applies one event to the state.
+pub fn evolve(state: SubmissionState, event: &Event) -> SubmissionState {
+    match (state, event) {
+        // The first acceptance is the record; a later one cannot exist (NoStream), ignore it.
+        (SubmissionState::NotSubmitted, Event::ApplicationSubmitted(e)) => {
+            SubmissionState::Submitted(Box::new(e.clone()))
+        }
+        (s @ SubmissionState::Submitted(_), _) => s,
+    }
+}
+
+/// A UTC time as a protobuf timestamp.
+pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,173 @@
+//! Accepting and reading submissions against the event log: the I/O around the pure decider.
+//!
+//! Acceptance appends with `ExpectedVersion::NoStream` and the application id as command id, so
+//! the event id is deterministic. A retry (same submission id) either comes back from the log as
+//! a duplicate or as a conflict on the existing stream; in both cases the recorded event is read
+//! and the decider says whether it is the same application (answer as before) or not (refused).
+
+use chrono::{DateTime, Utc};
+use eventlog::{
+    AppendCommand, EventLog, EventMetadata, ExpectedVersion, LogPosition, NewEvent, RecordedEvent,
+};
+use jobcenter_proto::intake::v1 as proto;
+use prost::Message;
+use uuid::Uuid;
+
+use crate::domain::submission::{APPLICATION_SUBMITTED, APPLICATION_SUBMITTED_VERSION};
+use crate::domain::{
+    Event, SubmissionId, SubmissionState, SubmitApplication, application_id, decide_submit, evolve,
+    stream_id,
+};
+use crate::error::IntakeError;
+
+/// A recorded acceptance and where it was committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    /// The recorded event's payload.
+    pub event: proto::ApplicationSubmitted,
+    /// Where it was committed.
+    pub position: LogPosition,
+}
+
+/// Who asked, for the event's metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// The caller's pseudonymous subject.
+    pub actor: Option<String>,
+    /// W3C traceparent of the current span.
+    pub traceparent: Option<String>,
+}
+
+/// Accepts `cmd` idempotently; see the module comment.
+pub async fn accept(
+    log: &EventLog,
+    cmd: SubmitApplication,
+    provenance: Provenance,
+) -> Result<Accepted, IntakeError> {
+    let app_id = application_id(&cmd.tenant_id, cmd.submission_id);
+    let tenant_id = cmd.tenant_id.clone();
+    let events = decide_submit(&SubmissionState::NotSubmitted, cmd.clone())
+        .map_err(|_| IntakeError::SubmissionIdReused)?;
+    let new_events = events
+        .iter()
+        .map(|event| encode(event, app_id, &provenance))
+        .collect();
+    let append = AppendCommand {
+        command_id: app_id,
+        stream_id: stream_id(app_id),
+        tenant_id: tenant_id.clone(),
+        expected: ExpectedVersion::NoStream,
+        events: new_events,
+    };
+    match log.append(append).await {
+        Ok(outcome) if !outcome.duplicate => {
+            let Some(Event::ApplicationSubmitted(event)) = events.into_iter().next() else {
+                return Err(IntakeError::Conflict);
+            };
+            Ok(Accepted {
+                event,
+                position: outcome.position,
+            })
+        }
+        Ok(_) | Err(eventlog::AppendError::Conflict { .. }) => {
+            already_recorded(log, &tenant_id, app_id, cmd).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The stream exists already: answer as the first time, or refuse different content.
+async fn already_recorded(
+    log: &EventLog,
+    tenant_id: &str,
+    app_id: Uuid,
+    cmd: SubmitApplication,
+) -> Result<Accepted, IntakeError> {
+    let Some((state, position)) = load(log, tenant_id, app_id).await? else {
+        return Err(IntakeError::Conflict);
+    };
+    decide_submit(&state, cmd).map_err(|_| IntakeError::SubmissionIdReused)?;
+    match state {
+        SubmissionState::Submitted(event) => Ok(Accepted {
+            event: *event,
+            position,
+        }),
+        SubmissionState::NotSubmitted => Err(IntakeError::Conflict),
+    }
+}
+
+/// The recorded submission of `tenant_id`, or `NotFound`.
+pub async fn get(
+    log: &EventLog,
+    tenant_id: &str,
+    submission_id: SubmissionId,
+) -> Result<Accepted, IntakeError> {
+    let app_id = application_id(tenant_id, submission_id);
+    match load(log, tenant_id, app_id).await? {
+        Some((SubmissionState::Submitted(event), position)) => Ok(Accepted {
+            event: *event,
+            position,
+        }),
+        _ => Err(IntakeError::NotFound),
+    }
+}
+
+/// Folds the application's stream; `None` if it holds nothing of this tenant.
+/// The position is that of the first (accepting) event.
+async fn load(
+    log: &EventLog,
+    tenant_id: &str,
+    app_id: Uuid,
+) -> Result<Option<(SubmissionState, LogPosition)>, IntakeError> {
+    let recorded = log.read_stream(&stream_id(app_id), 0, 100).await?;
+    let mine: Vec<&RecordedEvent> = recorded
+        .iter()
+        .filter(|e| e.tenant_id == tenant_id)
+        .collect();
+    let Some(first) = mine.first() else {
+        return Ok(None);
+    };
+    let position = first.position;
+    let mut state = SubmissionState::NotSubmitted;
+    for event in mine {
+        if let Some(decoded) = decode(event)? {
+            state = evolve(state, &decoded);
+        }
+    }
+    Ok(Some((state, position)))
+}
+
+fn encode(event: &Event, app_id: Uuid, provenance: &Provenance) -> NewEvent {
+    let Event::ApplicationSubmitted(payload) = event;
+    NewEvent {
+        event_type: APPLICATION_SUBMITTED.to_owned(),
+        schema_version: APPLICATION_SUBMITTED_VERSION,
+        payload: payload.encode_to_vec(),
+        metadata: EventMetadata {
+            actor: provenance.actor.clone(),
+            correlation_id: Some(app_id),
+            causation_id: None,
+            command_id: Some(app_id),
+            traceparent: provenance.traceparent.clone(),
+            case_id: None,
+        },
+    }
+}
+
+/// Decodes a recorded event of this service; unknown types are skipped.
+pub fn decode(event: &RecordedEvent) -> Result<Option<Event>, IntakeError> {
+    match event.event_type.as_str() {
+        APPLICATION_SUBMITTED => Ok(Some(Event::ApplicationSubmitted(
+            proto::ApplicationSubmitted::decode(event.payload.as_slice())?,
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// The receipt time of a recorded acceptance.
+pub fn received_at(event: &proto::ApplicationSubmitted) -> Option<DateTime<Utc>> {
+    event
+        .received_at
+        .as_ref()
+        .and_then(|t| DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
+}
