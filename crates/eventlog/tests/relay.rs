@@ -304,36 +304,3 @@ async fn a_lost_stream_is_refilled_from_the_log() {
     cancel.cancel();
     task.await.expect("relay task");
 }
-
-/// Throughput of a catch-up (`cargo test --release -- --ignored --nocapture relay_throughput`).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "measurement, not a check"]
-async fn relay_throughput() {
-    let env = env().await;
-    let mut total = 0;
-    for _ in 0..40 {
-        let commands = (0..500).map(|n| command(n, 1)).collect();
-        let outcomes = env.log.append_many(commands).await.expect("append_many");
-        total += outcomes.len();
-    }
-    let cancel = CancellationToken::new();
-    let batch_size = std::env::var("RELAY_BATCH")
-        .ok()
-        .and_then(|b| b.parse().ok())
-        .unwrap_or(500);
-    let config = RelayConfig {
-        batch_size,
-        ..RelayConfig::new(SERVICE)
-    };
-    let relay = Relay::new(env.log.clone(), env.js.clone(), config);
-    let started = std::time::Instant::now();
-    let task = start(relay, &cancel);
-    wait_for_stream(&env.js, total).await;
-    let elapsed = started.elapsed() - Duration::from_millis(300);
-    println!(
-        "relayed {total} events in {elapsed:?}: {:.0}/s",
-        total as f64 / elapsed.as_secs_f64()
-    );
-    cancel.cancel();
-    task.await.expect("relay task");
-}

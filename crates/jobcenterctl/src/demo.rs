@@ -3,7 +3,9 @@
 //! Submission ids are fixed, so loading the demo twice submits nothing new (intake is idempotent).
 
 use anyhow::Context;
-use jobcenter_proto::case::v1::{FindCaseByApplicationRequest, case_service_client::CaseServiceClient};
+use jobcenter_proto::case::v1::{
+    FindCaseByApplicationRequest, case_service_client::CaseServiceClient,
+};
 use jobcenter_proto::common::v1::{Address, Date, Money};
 use jobcenter_proto::intake::v1::{
     HouseholdMember, HousingCosts, Income, IncomeKind, MainApplication, Person, Relationship,
@@ -22,7 +24,9 @@ fn person(given: &str, family: &str, (year, month, day): (i32, i32, i32)) -> Opt
 }
 
 fn euros(amount: i64) -> Option<Money> {
-    Some(Money { cents: amount * 100 })
+    Some(Money {
+        cents: amount * 100,
+    })
 }
 
 fn households() -> Vec<(&'static str, MainApplication)> {
@@ -52,7 +56,11 @@ fn households() -> Vec<(&'static str, MainApplication)> {
                     monthly_amount: euros(510),
                     member_index: 0,
                 }],
-                housing_costs: Some(HousingCosts { base_rent: euros(620), heating: euros(95), utilities: euros(180) }),
+                housing_costs: Some(HousingCosts {
+                    base_rent: euros(620),
+                    heating: euros(95),
+                    utilities: euros(180),
+                }),
                 iban: "DE02120300000000202051".into(),
             },
         ),
@@ -72,7 +80,11 @@ fn households() -> Vec<(&'static str, MainApplication)> {
                     monthly_amount: euros(450),
                     member_index: 0,
                 }],
-                housing_costs: Some(HousingCosts { base_rent: euros(410), heating: euros(60), utilities: euros(90) }),
+                housing_costs: Some(HousingCosts {
+                    base_rent: euros(410),
+                    heating: euros(60),
+                    utilities: euros(90),
+                }),
                 iban: String::new(),
             },
         ),
@@ -91,7 +103,11 @@ fn households() -> Vec<(&'static str, MainApplication)> {
                     city: "Köln".into(),
                 }),
                 incomes: vec![],
-                housing_costs: Some(HousingCosts { base_rent: euros(540), heating: euros(80), utilities: euros(140) }),
+                housing_costs: Some(HousingCosts {
+                    base_rent: euros(540),
+                    heating: euros(80),
+                    utilities: euros(140),
+                }),
                 iban: String::new(),
             },
         ),
@@ -110,7 +126,11 @@ pub async fn load(
             main_application: Some(application),
         };
         let reply = intake
-            .submit_application(identity.request_as(request, &format!("applicant-{submission_id}"), "applicant")?)
+            .submit_application(identity.request_as(
+                request,
+                &format!("applicant-{submission_id}"),
+                "applicant",
+            )?)
             .await
             .context("submitting a demo application")?
             .into_inner();
@@ -124,7 +144,10 @@ pub async fn load(
             .context("waiting for the demo case")?
             .into_inner();
         let case_id = found.case.map(|c| c.case_id).unwrap_or_default();
-        println!("application {} -> case {case_id}", submission.application_id);
+        println!(
+            "application {} -> case {case_id}",
+            submission.application_id
+        );
     }
     Ok(())
 }

@@ -8,10 +8,20 @@ use tonic::metadata::MetadataValue;
 #[derive(Args, Clone)]
 pub struct Identity {
     /// Tenant (jobcenter) to act in.
-    #[arg(long, env = "JC_TENANT", default_value = "jc-musterstadt", global = true)]
+    #[arg(
+        long,
+        env = "JC_TENANT",
+        default_value = "jc-musterstadt",
+        global = true
+    )]
     pub tenant: String,
     /// Subject (user id) to act as.
-    #[arg(long, env = "JC_SUBJECT", default_value = "caseworker-1", global = true)]
+    #[arg(
+        long,
+        env = "JC_SUBJECT",
+        default_value = "caseworker-1",
+        global = true
+    )]
     pub subject: String,
     /// Roles, comma separated.
     #[arg(long, env = "JC_ROLES", default_value = "caseworker", global = true)]
@@ -25,11 +35,22 @@ impl Identity {
     }
 
     /// Like [`Identity::request`] with another subject and roles in the same tenant.
-    pub fn request_as<T>(&self, message: T, subject: &str, roles: &str) -> anyhow::Result<tonic::Request<T>> {
+    pub fn request_as<T>(
+        &self,
+        message: T,
+        subject: &str,
+        roles: &str,
+    ) -> anyhow::Result<tonic::Request<T>> {
         let mut request = tonic::Request::new(message);
         let metadata = request.metadata_mut();
-        for (key, value) in [("x-jc-tenant", self.tenant.as_str()), ("x-jc-subject", subject), ("x-jc-roles", roles)] {
-            let value: MetadataValue<_> = value.parse().with_context(|| format!("{key} is not valid metadata"))?;
+        for (key, value) in [
+            ("x-jc-tenant", self.tenant.as_str()),
+            ("x-jc-subject", subject),
+            ("x-jc-roles", roles),
+        ] {
+            let value: MetadataValue<_> = value
+                .parse()
+                .with_context(|| format!("{key} is not valid metadata"))?;
             metadata.insert(key, value);
         }
         Ok(request)

@@ -10,11 +10,13 @@ mod print;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use jobcenter_proto::case::v1::{
-    CaseStatus, FindCaseByApplicationRequest, GetCaseRequest, GetCaseTimelineRequest, ListCasesRequest,
-    case_service_client::CaseServiceClient,
+    CaseStatus, FindCaseByApplicationRequest, GetCaseRequest, GetCaseTimelineRequest,
+    ListCasesRequest, case_service_client::CaseServiceClient,
 };
 use jobcenter_proto::common::v1::Position;
-use jobcenter_proto::intake::v1::{GetSubmissionRequest, intake_service_client::IntakeServiceClient};
+use jobcenter_proto::intake::v1::{
+    GetSubmissionRequest, intake_service_client::IntakeServiceClient,
+};
 use tonic::transport::Channel;
 
 use identity::Identity;
@@ -84,7 +86,9 @@ async fn main() -> anyhow::Result<()> {
                 let channel = connect(addr).await?;
                 let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
                 let reply = health
-                    .check(tonic_health::pb::HealthCheckRequest { service: String::new() })
+                    .check(tonic_health::pb::HealthCheckRequest {
+                        service: String::new(),
+                    })
                     .await
                     .with_context(|| format!("health check of {name} at {addr}"))?;
                 println!("{name}: {:?}", reply.into_inner().status());
@@ -98,13 +102,20 @@ async fn main() -> anyhow::Result<()> {
         Command::Submission { submission_id } => {
             let mut intake = IntakeServiceClient::new(connect(&cli.intake).await?);
             let reply = intake
-                .get_submission(cli.identity.request(GetSubmissionRequest { submission_id })?)
+                .get_submission(
+                    cli.identity
+                        .request(GetSubmissionRequest { submission_id })?,
+                )
                 .await?;
             print::submission(reply.into_inner().submission.as_ref());
         }
         Command::Cases { open, page_size } => {
             let mut client = CaseServiceClient::new(connect(&cli.case).await?);
-            let status = if open { CaseStatus::Open } else { CaseStatus::Unspecified };
+            let status = if open {
+                CaseStatus::Open
+            } else {
+                CaseStatus::Unspecified
+            };
             let mut page_token = String::new();
             loop {
                 let reply = client
@@ -128,11 +139,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Case { case_id } => {
             let mut client = CaseServiceClient::new(connect(&cli.case).await?);
             let reply = client
-                .get_case(cli.identity.request(GetCaseRequest { case_id, min_position: None })?)
+                .get_case(cli.identity.request(GetCaseRequest {
+                    case_id,
+                    min_position: None,
+                })?)
                 .await?;
             print::case(reply.into_inner().case.as_ref());
         }
-        Command::CaseOf { application_id, after } => {
+        Command::CaseOf {
+            application_id,
+            after,
+        } => {
             let mut client = CaseServiceClient::new(connect(&cli.case).await?);
             let reply = client
                 .find_case_by_application(cli.identity.request(FindCaseByApplicationRequest {

@@ -4,9 +4,11 @@ use jobcenter_proto::case::v1::{Case, TimelineEntry};
 use jobcenter_proto::intake::v1::Submission;
 
 fn timestamp(ts: Option<&prost_types::Timestamp>) -> String {
-    ts.and_then(|t| chrono::DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0)))
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| "-".to_owned())
+    ts.and_then(|t| {
+        chrono::DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0))
+    })
+    .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+    .unwrap_or_else(|| "-".to_owned())
 }
 
 /// Prints a submission.
@@ -17,7 +19,11 @@ pub fn submission(submission: Option<&Submission>) {
     };
     println!("submission   {}", s.submission_id);
     println!("application  {}", s.application_id);
-    println!("status       {} ({})", s.status_text, s.status().as_str_name());
+    println!(
+        "status       {} ({})",
+        s.status_text,
+        s.status().as_str_name()
+    );
     println!("received at  {}", timestamp(s.received_at.as_ref()));
 }
 
@@ -26,7 +32,9 @@ pub fn case_line(case: &Case) {
     println!(
         "{}  {:<10}  {}, {}  household {}  {}",
         case.case_id,
-        case.status().as_str_name().trim_start_matches("CASE_STATUS_"),
+        case.status()
+            .as_str_name()
+            .trim_start_matches("CASE_STATUS_"),
         case.applicant_family_name,
         case.applicant_given_name,
         case.household_size,
@@ -48,5 +56,10 @@ pub fn case(case: Option<&Case>) {
 
 /// Prints one timeline entry.
 pub fn timeline_entry(entry: &TimelineEntry) {
-    println!("{:>4}  {}  {}", entry.version, timestamp(entry.recorded_at.as_ref()), entry.description);
+    println!(
+        "{:>4}  {}  {}",
+        entry.version,
+        timestamp(entry.recorded_at.as_ref()),
+        entry.description
+    );
 }

@@ -4,7 +4,8 @@
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 /// Encoded `FileDescriptorSet` of every proto, for gRPC server reflection and descriptor-driven tests.
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jobcenter_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/jobcenter_descriptor.bin"));
 
 /// `jobcenter.common.v1`: shared value types.
 pub mod common {

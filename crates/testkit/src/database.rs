@@ -34,7 +34,9 @@ impl TestDatabase {
         let admin_url = admin_url();
         let name = format!("jc_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::connect(&admin_url).await?;
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await?;
         admin.close().await?;
         let options = PgConnectOptions::from_str(&admin_url)?.database(&name);
         let url = options.to_url_lossy().to_string();
@@ -42,7 +44,12 @@ impl TestDatabase {
             .max_connections(max_connections)
             .connect_with(options)
             .await?;
-        Ok(Self { name, url, admin_url, pool })
+        Ok(Self {
+            name,
+            url,
+            admin_url,
+            pool,
+        })
     }
 
     /// A pool of connections to this database.
@@ -68,7 +75,10 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         let admin_url = self.admin_url.clone();
         let cleanup = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             runtime.block_on(async move {

@@ -68,7 +68,11 @@ impl TestNats {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
-        let mut nats = Self { child, url: String::new(), _dir: dir };
+        let mut nats = Self {
+            child,
+            url: String::new(),
+            _dir: dir,
+        };
         nats.url = nats.wait_for_ports_file().await?;
         Ok(nats)
     }
@@ -79,11 +83,16 @@ impl TestNats {
     }
 
     async fn wait_for_ports_file(&mut self) -> Result<String, TestkitError> {
-        let file = self._dir.path().join(format!("nats-server_{}.ports", self.child.id()));
+        let file = self
+            ._dir
+            .path()
+            .join(format!("nats-server_{}.ports", self.child.id()));
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait()? {
-                return Err(TestkitError::Nats(format!("nats-server exited early: {status}")));
+                return Err(TestkitError::Nats(format!(
+                    "nats-server exited early: {status}"
+                )));
             }
             if let Ok(text) = std::fs::read_to_string(&file)
                 && let Ok(ports) = serde_json::from_str::<serde_json::Value>(&text)
@@ -93,7 +102,9 @@ impl TestNats {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        Err(TestkitError::Nats("nats-server did not report its port within 10 s".into()))
+        Err(TestkitError::Nats(
+            "nats-server did not report its port within 10 s".into(),
+        ))
     }
 }
 

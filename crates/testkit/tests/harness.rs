@@ -3,11 +3,14 @@
 use testkit::{TestDatabase, TestNats};
 
 #[tokio::test]
-async fn each_test_database_is_fresh_and_dropped_afterwards() -> Result<(), Box<dyn std::error::Error>> {
+async fn each_test_database_is_fresh_and_dropped_afterwards()
+-> Result<(), Box<dyn std::error::Error>> {
     let first = TestDatabase::create().await?;
     let second = TestDatabase::create().await?;
     assert_ne!(first.name(), second.name());
-    sqlx::query("CREATE TABLE only_here (x int)").execute(first.pool()).await?;
+    sqlx::query("CREATE TABLE only_here (x int)")
+        .execute(first.pool())
+        .await?;
     let in_second: Option<String> = sqlx::query_scalar("SELECT to_regclass('only_here')::text")
         .fetch_one(second.pool())
         .await?;
