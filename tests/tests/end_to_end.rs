@@ -3,7 +3,7 @@
 //!
 //! How the binaries are found: a test binary lives in `<target>/<profile>/deps/`, so the
 //! services' binaries are in `<target>/<profile>/`. Before the first test starts them, the
-//! harness runs `cargo build -p intake -p case` (same profile) once, so they are never stale;
+//! harness runs `cargo build -p intake -p case -p jobcenterctl` (same profile) once, so they are never stale;
 //! `cargo test` has released the build lock by the time tests run. Set `JC_E2E_SKIP_BUILD=1` to
 //! use binaries built beforehand (e.g. in CI after `cargo build --workspace`).
 //!
@@ -45,7 +45,16 @@ fn ensure_built() -> PathBuf {
             if std::env::var_os("JC_E2E_SKIP_BUILD").is_none() {
                 let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
                 let mut build = std::process::Command::new(cargo);
-                build.args(["build", "-p", "intake", "-p", "case", "--bins"]);
+                build.args([
+                    "build",
+                    "-p",
+                    "intake",
+                    "-p",
+                    "case",
+                    "-p",
+                    "jobcenterctl",
+                    "--bins",
+                ]);
                 if dir.file_name().is_some_and(|n| n == "release") {
                     build.arg("--release");
                 }
@@ -254,4 +263,79 @@ async fn a_submission_opens_a_case_once_and_bad_input_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(recorded, 1);
+}
+
+/// Runs `jobcenterctl` against the system; returns (success, stdout).
+async fn ctl(system: &System, args: &[&str]) -> (bool, String) {
+    let dir = tokio::task::spawn_blocking(ensure_built).await.unwrap();
+    let output = Command::new(dir.join("jobcenterctl"))
+        .arg("--intake")
+        .arg(format!("http://{}", system._services[0].address))
+        .arg("--case")
+        .arg(format!("http://{}", system._services[1].address))
+        .args(args)
+        .output()
+        .await
+        .expect("running jobcenterctl");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
+    let system = start_system().await;
+
+    let (ok, health) = ctl(&system, &["health"]).await;
+    assert!(ok && health.matches("Serving").count() == 2, "{health}");
+
+    let (ok, demo) = ctl(&system, &["demo"]).await;
+    assert!(ok, "{demo}");
+    let cases: Vec<&str> = demo
+        .lines()
+        .filter_map(|l| l.split("-> case ").nth(1))
+        .collect();
+    assert_eq!(cases.len(), 3, "{demo}");
+
+    // Loading the demo again changes nothing: the same applications, the same cases.
+    let (ok, again) = ctl(&system, &["demo"]).await;
+    assert!(ok);
+    assert_eq!(demo, again);
+
+    let (ok, list) = ctl(&system, &["cases"]).await;
+    assert!(ok);
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(
+        list.contains("Mustermann, Erika") && list.contains("household 3"),
+        "{list}"
+    );
+
+    let (ok, other) = ctl(&system, &["--tenant", "jc-other", "cases"]).await;
+    assert!(ok);
+    assert_eq!(
+        other.trim(),
+        "",
+        "another jobcenter sees none of these cases"
+    );
+
+    let (ok, timeline) = ctl(&system, &["timeline", cases[0]]).await;
+    assert!(ok && timeline.contains("Case opened"), "{timeline}");
+
+    let (ok, submission) = ctl(
+        &system,
+        &["submission", "00000000-0000-4000-8000-000000000001"],
+    )
+    .await;
+    assert!(
+        ok && submission.contains("SUBMISSION_STATUS_RECEIVED"),
+        "{submission}"
+    );
+
+    let (ok, verify) = ctl(&system, &["verify", "--database-url", system.db.url()]).await;
+    assert!(ok, "{verify}");
+    assert!(
+        verify.contains("intake: 3 events") && verify.contains("cases: 3 events"),
+        "{verify}"
+    );
 }

@@ -6,6 +6,7 @@
 mod demo;
 mod identity;
 mod print;
+mod verify;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -74,6 +75,19 @@ enum Command {
     Timeline {
         /// The case's UUID.
         case_id: String,
+    },
+    /// Recomputes every hash chain of the services' logs from PostgreSQL (auditors).
+    Verify {
+        /// PostgreSQL URL of the platform's database.
+        #[arg(
+            long,
+            env = "JC_DATABASE_URL",
+            default_value = "postgres://postgres@127.0.0.1:5432/jobcenter"
+        )]
+        database_url: String,
+        /// Schemas holding the logs.
+        #[arg(long, value_delimiter = ',', default_value = "intake,cases")]
+        schemas: Vec<String>,
     },
 }
 
@@ -158,6 +172,14 @@ async fn main() -> anyhow::Result<()> {
                 })?)
                 .await?;
             print::case(reply.into_inner().case.as_ref());
+        }
+        Command::Verify {
+            database_url,
+            schemas,
+        } => {
+            if !verify::run(&database_url, &schemas).await? {
+                std::process::exit(1);
+            }
         }
         Command::Timeline { case_id } => {
             let mut client = CaseServiceClient::new(connect(&cli.case).await?);
