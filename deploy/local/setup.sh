@@ -11,6 +11,15 @@ LOCAL="$ROOT/.local"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
+# Runs psql as the postgres superuser through the local socket (peer authentication).
+as_postgres_psql() {
+  if [ "$(id -u)" -eq 0 ]; then
+    su postgres -s /bin/sh -c "psql -Atqc \"$1\""
+  else
+    sudo -u postgres psql -Atqc "$1"
+  fi
+}
+
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 apt_install() {
@@ -40,11 +49,10 @@ ensure_postgres() {
   # cluster asks for one, so trust loopback connections: a development machine only.
   if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
     local hba
-    hba="$($SUDO -u postgres psql -Atqc 'show hba_file' 2>/dev/null || su postgres -c "psql -Atqc 'show hba_file'")"
+    hba="$(as_postgres_psql 'show hba_file')"
     log "trusting loopback connections in $hba (development only)"
     $SUDO sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
-    $SUDO -u postgres psql -Atqc 'select pg_reload_conf()' >/dev/null 2>&1 \
-      || su postgres -c "psql -Atqc 'select pg_reload_conf()'" >/dev/null
+    as_postgres_psql 'select pg_reload_conf()' >/dev/null
     sleep 0.5
   fi
   psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null
