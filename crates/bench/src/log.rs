@@ -168,21 +168,24 @@ async fn single_appends(
     Ok((rate, p99))
 }
 
-/// Reads the whole log in commit order.
-pub async fn measure_read(
-    log: &EventLog,
-    _options: &Options,
-    report: &mut Report,
-) -> anyhow::Result<()> {
-    let started = Instant::now();
+/// Reads the whole log in commit order; returns how many events and the last position.
+pub async fn read_to_end(log: &EventLog) -> anyhow::Result<(usize, LogPosition)> {
     let mut after = LogPosition::START;
     let mut read = 0usize;
     loop {
         let batch = log.read_all(after, 5_000).await?;
-        let Some(last) = batch.last() else { break };
+        let Some(last) = batch.last() else {
+            return Ok((read, after));
+        };
         after = last.position;
         read += batch.len();
     }
+}
+
+/// Measures reading the whole log in commit order.
+pub async fn measure_read(log: &EventLog, report: &mut Report) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let (read, _) = read_to_end(log).await?;
     report.add(Figure {
         name: "commit-order read (read_all)",
         per_second: read as f64 / started.elapsed().as_secs_f64(),

@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let log = log::measure(&pool, &options, &mut report).await?;
 
     println!("phase 3/4: commit-order read of {} events", options.events);
-    log::measure_read(&log, &options, &mut report).await?;
+    log::measure_read(&log, &mut report).await?;
 
     if options.skip_nats {
         println!("phase 4/4: skipped (--skip-nats)");

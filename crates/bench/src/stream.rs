@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use eventlog::relay::{Relay, RelayConfig};
-use eventlog::{EventLog, LogPosition, RecordedEvent, wire};
+use eventlog::{EventLog, RecordedEvent, wire};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use projection::{Projection, ProjectionError, ProjectionRunner};
@@ -54,7 +54,7 @@ pub async fn measure(
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {}.events", log.schema()))
         .fetch_one(log.pool())
         .await?;
-    let last = last_position(log).await?;
+    let (_, last) = crate::log::read_to_end(log).await?;
 
     // Relay: from an empty stream until JetStream holds every event.
     let cancel = CancellationToken::new();
@@ -109,15 +109,4 @@ pub async fn measure(
     relay_task.await??;
     runner_task.await??;
     Ok(())
-}
-
-async fn last_position(log: &EventLog) -> anyhow::Result<LogPosition> {
-    let mut after = LogPosition::START;
-    loop {
-        let batch = log.read_all(after, 10_000).await?;
-        match batch.last() {
-            Some(event) => after = event.position,
-            None => return Ok(after),
-        }
-    }
 }

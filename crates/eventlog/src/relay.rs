@@ -320,8 +320,14 @@ impl Relay {
             if send_error.is_some() {
                 return None;
             }
-            // A failed read is simply repeated next round.
-            self.log.read_all(last, self.config.batch_size).await.ok()
+            // A failed read is repeated next round; only the prefetch is lost.
+            match self.log.read_all(last, self.config.batch_size).await {
+                Ok(next) => Some(next),
+                Err(error) => {
+                    tracing::warn!(%error, "relay prefetch failed, reading again next round");
+                    None
+                }
+            }
         };
         let (acks, next) = tokio::join!(futures::future::join_all(pending), prefetch);
         let mut done = tail;

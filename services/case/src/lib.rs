@@ -93,6 +93,9 @@ pub enum StartError {
     Serve(#[from] platform::grpc::ServeError),
     #[error("relay failed")]
     Relay(#[from] eventlog::relay::RelayError),
+    /// A task of the service panicked or was aborted.
+    #[error("a service task ended abnormally")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// The built service, ready to run.
@@ -193,28 +196,25 @@ impl Application {
 
         let served = serve.await;
         tasks.cancel();
-        let mut result = match served {
-            Ok(r) => r.map_err(StartError::from),
-            Err(join) => {
-                tracing::error!(error = %join, "gRPC server task failed");
-                Ok(())
-            }
-        };
+        // Every task is awaited; the first failure (a panic included) is the outcome.
+        let mut result = served
+            .map_err(StartError::from)
+            .and_then(|r| r.map_err(StartError::from));
         for (name, task) in [("reactor", reactor), ("case_view", view)] {
-            match task.await {
-                Ok(Err(e)) => {
-                    tracing::error!(task = name, error = %e, "task failed");
-                    result = result.and(Err(e.into()));
-                }
-                Err(join) => tracing::error!(task = name, error = %join, "task panicked"),
-                Ok(Ok(())) => {}
+            let outcome = task
+                .await
+                .map_err(StartError::from)
+                .and_then(|r| r.map_err(StartError::from));
+            if let Err(error) = &outcome {
+                tracing::error!(task = name, %error, "task failed");
             }
+            result = result.and(outcome);
         }
-        match relay.await {
-            Ok(Err(e)) => result = result.and(Err(e.into())),
-            Err(join) => tracing::error!(error = %join, "relay task panicked"),
-            Ok(Ok(())) => {}
-        }
+        let relayed = relay
+            .await
+            .map_err(StartError::from)
+            .and_then(|r| r.map_err(StartError::from));
+        result = result.and(relayed);
         result
     }
 }

@@ -58,6 +58,9 @@ pub enum StartError {
     Serve(#[from] platform::grpc::ServeError),
     #[error("relay failed")]
     Relay(#[from] eventlog::relay::RelayError),
+    /// A task of the service panicked or was aborted.
+    #[error("a service task ended abnormally")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// The built service, ready to run.
@@ -116,14 +119,9 @@ impl Application {
         let served = serve.await;
         relay_cancel.cancel();
         let relayed = relay.await;
-        match served {
-            Ok(result) => result?,
-            Err(join) => tracing::error!(error = %join, "gRPC server task failed"),
-        }
-        match relayed {
-            Ok(result) => result?,
-            Err(join) => tracing::error!(error = %join, "relay task failed"),
-        }
+        // Both tasks have ended; the server's outcome comes first, a panic is an error too.
+        served??;
+        relayed??;
         Ok(())
     }
 }
