@@ -1,12 +1,18 @@
 //! `jobcenterctl`: talk to a running platform from the shell.
 //!
-//! Every call carries a development identity (tenant, subject, roles) in gRPC metadata, as the
-//! services accept in development mode; the tenant is never part of a request body.
+//! Every call carries who the caller is in gRPC metadata, never in a request body: an access
+//! token (`--token`/`JC_TOKEN`), a token signed per call by the local development issuer
+//! (`--dev-issuer-dir`), or else a development identity (tenant, subject, roles) as the
+//! services accept in development mode. `dev-issuer serve` and `dev-token` run that issuer.
 
 mod demo;
+mod dev_issuer;
 mod identity;
 mod print;
 mod verify;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -18,9 +24,11 @@ use jobcenter_proto::common::v1::Position;
 use jobcenter_proto::intake::v1::{
     GetSubmissionRequest, intake_service_client::IntakeServiceClient,
 };
-use tonic::transport::Channel;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
+use dev_issuer::TokenRequest;
 use identity::Identity;
+use test_identities::issuer::DEFAULT_AUDIENCES;
 
 /// Command line client of the jobcenter platform.
 #[derive(Parser)]
@@ -32,6 +40,10 @@ struct Cli {
     /// Address of the case service.
     #[arg(long, env = "JC_CASE_ADDR", default_value = "http://127.0.0.1:50052")]
     case: String,
+    /// CA certificate (PEM) the services' TLS certificates are checked against, for
+    /// `https://` addresses.
+    #[arg(long, env = "JC_CA_FILE", global = true)]
+    ca_file: Option<PathBuf>,
     #[command(flatten)]
     identity: Identity,
     #[command(subcommand)]
@@ -78,16 +90,53 @@ enum Command {
     },
     /// Recomputes every hash chain of the services' logs from PostgreSQL (auditors).
     Verify {
-        /// PostgreSQL URL of the platform's database.
+        /// PostgreSQL URL of the platform's database, as the read-only auditor role
+        /// `jobcenter_auditor`, which reads every tenant's events and writes nothing.
         #[arg(
             long,
             env = "JC_DATABASE_URL",
-            default_value = "postgres://postgres@127.0.0.1:5432/jobcenter"
+            hide_env_values = true,
+            default_value = "postgres://jobcenter_auditor@127.0.0.1:5432/jobcenter"
         )]
         database_url: String,
         /// Schemas holding the logs.
         #[arg(long, value_delimiter = ',', default_value = "intake,cases")]
         schemas: Vec<String>,
+    },
+    /// A development OIDC issuer for the local demo (never for production).
+    DevIssuer {
+        #[command(subcommand)]
+        command: DevIssuerCommand,
+    },
+    /// Prints an access token signed by the development issuer, for --tenant, --subject and
+    /// --roles (realm roles, Keycloak's layout).
+    DevToken {
+        /// The issuer's directory (its key, and the URL of the running issuer).
+        #[arg(long, env = "JC_DEV_ISSUER_DIR")]
+        dir: PathBuf,
+        /// Audiences (`aud`), comma separated.
+        #[arg(long, value_delimiter = ',', default_values_t = DEFAULT_AUDIENCES.map(str::to_owned))]
+        audience: Vec<String>,
+        /// Lifetime in seconds (at most a day).
+        #[arg(long, default_value_t = 3600)]
+        ttl_secs: u64,
+        /// Issuer URL (`iss`); default: the one the running `dev-issuer serve` recorded.
+        #[arg(long)]
+        issuer: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevIssuerCommand {
+    /// Serves the JWKS and the discovery document on loopback until interrupted; the key lives
+    /// in --dir and is made on first use.
+    Serve {
+        /// Directory of the issuer's key (and of the recorded issuer URL).
+        #[arg(long, env = "JC_DEV_ISSUER_DIR")]
+        dir: PathBuf,
+        /// Loopback address to listen on (port 0: any free port, see `<dir>/issuer-url`).
+        #[arg(long, default_value = "127.0.0.1:18080")]
+        listen: SocketAddr,
     },
 }
 
@@ -97,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Health => {
             for (name, addr) in [("intake", &cli.intake), ("case", &cli.case)] {
-                let channel = connect(addr).await?;
+                let channel = connect(addr, cli.ca_file.as_deref()).await?;
                 let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
                 let reply = health
                     .check(tonic_health::pb::HealthCheckRequest {
@@ -109,12 +158,14 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Demo => {
-            let intake = IntakeServiceClient::new(connect(&cli.intake).await?);
-            let case = CaseServiceClient::new(connect(&cli.case).await?);
+            let intake =
+                IntakeServiceClient::new(connect(&cli.intake, cli.ca_file.as_deref()).await?);
+            let case = CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
             demo::load(intake, case, &cli.identity).await?;
         }
         Command::Submission { submission_id } => {
-            let mut intake = IntakeServiceClient::new(connect(&cli.intake).await?);
+            let mut intake =
+                IntakeServiceClient::new(connect(&cli.intake, cli.ca_file.as_deref()).await?);
             let reply = intake
                 .get_submission(
                     cli.identity
@@ -124,7 +175,8 @@ async fn main() -> anyhow::Result<()> {
             print::submission(reply.into_inner().submission.as_ref());
         }
         Command::Cases { open, page_size } => {
-            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let mut client =
+                CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
             let status = if open {
                 CaseStatus::Open
             } else {
@@ -151,7 +203,8 @@ async fn main() -> anyhow::Result<()> {
             }
         }
         Command::Case { case_id } => {
-            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let mut client =
+                CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
             let reply = client
                 .get_case(cli.identity.request(GetCaseRequest {
                     case_id,
@@ -164,7 +217,8 @@ async fn main() -> anyhow::Result<()> {
             application_id,
             after,
         } => {
-            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let mut client =
+                CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
             let reply = client
                 .find_case_by_application(cli.identity.request(FindCaseByApplicationRequest {
                     application_id,
@@ -181,8 +235,31 @@ async fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         }
+        Command::DevIssuer {
+            command: DevIssuerCommand::Serve { dir, listen },
+        } => dev_issuer::serve(&dir, listen).await?,
+        Command::DevToken {
+            dir,
+            audience,
+            ttl_secs,
+            issuer,
+        } => {
+            let token = dev_issuer::token(
+                &dir,
+                &TokenRequest {
+                    tenant: &cli.identity.tenant,
+                    subject: &cli.identity.subject,
+                    roles: &cli.identity.roles,
+                    audiences: &audience,
+                    ttl_secs,
+                    issuer: issuer.as_deref(),
+                },
+            )?;
+            println!("{token}");
+        }
         Command::Timeline { case_id } => {
-            let mut client = CaseServiceClient::new(connect(&cli.case).await?);
+            let mut client =
+                CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
             let reply = client
                 .get_case_timeline(cli.identity.request(GetCaseTimelineRequest {
                     case_id,
@@ -198,9 +275,17 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn connect(addr: &str) -> anyhow::Result<Channel> {
-    Channel::from_shared(addr.to_owned())
-        .context("invalid address")?
+async fn connect(addr: &str, ca_file: Option<&Path>) -> anyhow::Result<Channel> {
+    let mut endpoint = Channel::from_shared(addr.to_owned()).context("invalid address")?;
+    if addr.starts_with("https://") {
+        let ca_file = ca_file.context("an https:// address needs --ca-file (JC_CA_FILE)")?;
+        let pem =
+            std::fs::read(ca_file).with_context(|| format!("cannot read {}", ca_file.display()))?;
+        endpoint = endpoint
+            .tls_config(ClientTlsConfig::new().ca_certificate(Certificate::from_pem(pem)))
+            .context("invalid TLS configuration")?;
+    }
+    endpoint
         .connect()
         .await
         .with_context(|| format!("cannot reach {addr}"))

@@ -1,24 +1,17 @@
 //! Who is calling: the authenticated tenant, subject and roles of a gRPC call.
 //!
 //! The tenant and roles come only from the authenticated caller, never from a request body
-//! (ARCHITECTURE §4). Until a security change adds OIDC access tokens and partner mTLS, the
-//! [`DevIdentityLayer`] accepts *development identities*: it reads the metadata
-//! `x-jc-tenant`, `x-jc-subject` and `x-jc-roles` (comma separated), validates them, and puts a
-//! [`CallerContext`] into the request extensions. A call without a valid identity is answered
-//! `UNAUTHENTICATED` before it reaches a handler. Handlers read the caller with
+//! (ARCHITECTURE §4). The authentication layer ([`crate::auth::layer`]) proves who calls — by
+//! OIDC access token, client certificate, or (development mode only) *development identities*
+//! from the metadata `x-jc-tenant`, `x-jc-subject` and `x-jc-roles` (comma separated) — and puts
+//! a [`CallerContext`] into the request extensions. Handlers read it with
 //! [`CallerContext::from_request`].
-//!
-//! Health checks and server reflection are exempt, so that probes need no identity.
 
 use std::fmt;
 use std::str::FromStr;
-use std::task::{Context, Poll};
 
-use futures::future::{Either, Ready, ready};
-use http::{HeaderMap, Request, Response};
+use http::HeaderMap;
 use tonic::Status;
-use tonic::body::Body;
-use tower::{Layer, Service};
 
 /// Metadata key of the development tenant.
 pub const TENANT_HEADER: &str = "x-jc-tenant";
@@ -26,13 +19,6 @@ pub const TENANT_HEADER: &str = "x-jc-tenant";
 pub const SUBJECT_HEADER: &str = "x-jc-subject";
 /// Metadata key of the development roles, comma separated (e.g. `caseworker,team-lead`).
 pub const ROLES_HEADER: &str = "x-jc-roles";
-
-/// Paths that need no identity: health probes and server reflection.
-const EXEMPT_PREFIXES: [&str; 3] = [
-    "/grpc.health.v1.Health/",
-    "/grpc.reflection.v1.ServerReflection/",
-    "/grpc.reflection.v1alpha.ServerReflection/",
-];
 
 /// Why an identity was refused. The messages name the metadata key, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -100,26 +86,35 @@ impl AsRef<str> for TenantId {
 }
 
 /// What a caller may be (ARCHITECTURE §4). Written in metadata as kebab-case:
-/// `applicant`, `caseworker`, `team-lead`, `auditor`, `partner-system`, `operator`.
+/// `applicant`, `caseworker`, `team-lead`, `auditor`, `partner-system`, `operator`, `service`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
+    /// A person applying for or receiving benefits; sees only their own submissions and case.
     Applicant,
+    /// A jobcenter employee working cases.
     Caseworker,
+    /// A caseworker who also leads a team (assignment, work queues of the team).
     TeamLead,
+    /// Reads cases and the logs to check them; changes nothing.
     Auditor,
+    /// A partner jobcenter's or Fachverfahren's system, authenticated by client certificate.
     PartnerSystem,
+    /// Runs the installation (health, operations); reads no social data.
     Operator,
+    /// Another service of this platform calling on a tenant's behalf (client certificate).
+    Service,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Applicant,
         Role::Caseworker,
         Role::TeamLead,
         Role::Auditor,
         Role::PartnerSystem,
         Role::Operator,
+        Role::Service,
     ];
 
     /// The kebab-case name used in metadata.
@@ -131,6 +126,7 @@ impl Role {
             Role::Auditor => "auditor",
             Role::PartnerSystem => "partner-system",
             Role::Operator => "operator",
+            Role::Service => "service",
         }
     }
 }
@@ -162,6 +158,33 @@ pub struct CallerContext {
     pub subject: String,
     /// The caller's roles, without duplicates.
     pub roles: Vec<Role>,
+    /// The client software acting for the caller: the token's authorised party (`azp`), the
+    /// certificate's principal, or `development`. Recorded in the read-access log.
+    pub client: String,
+    /// How the caller proved who they are.
+    pub authentication: Authentication,
+}
+
+/// How a caller was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Authentication {
+    /// A validated OIDC access token (JWT).
+    Token,
+    /// A client certificate issued by the configured partner CA (mTLS).
+    Certificate,
+    /// Development identity metadata, trusted without proof (development mode only).
+    Development,
+}
+
+impl Authentication {
+    /// A short lowercase name for logs and the read-access log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authentication::Token => "token",
+            Authentication::Certificate => "certificate",
+            Authentication::Development => "development",
+        }
+    }
 }
 
 impl CallerContext {
@@ -223,6 +246,8 @@ impl CallerContext {
             tenant_id,
             subject: subject.to_owned(),
             roles,
+            client: "development".to_owned(),
+            authentication: Authentication::Development,
         })
     }
 
@@ -243,79 +268,6 @@ impl CallerContext {
             // Every part was validated as visible ASCII, so parsing cannot fail.
             if let Ok(value) = value.parse() {
                 metadata.insert(key, value);
-            }
-        }
-    }
-}
-
-/// Tower layer that authenticates every call by development identity metadata.
-///
-/// Creating it logs a loud warning: development identities must never face the internet.
-#[derive(Debug, Clone)]
-pub struct DevIdentityLayer {
-    _private: (),
-}
-
-impl DevIdentityLayer {
-    /// Enables development identities, with a warning in the log.
-    pub fn new() -> Self {
-        tracing::warn!(
-            "DEVELOPMENT IDENTITIES ENABLED: callers are trusted by their x-jc-tenant, \
-             x-jc-subject and x-jc-roles metadata without any proof. Never expose this server \
-             outside a test or development environment."
-        );
-        Self { _private: () }
-    }
-}
-
-impl Default for DevIdentityLayer {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<S> Layer<S> for DevIdentityLayer {
-    type Service = DevIdentity<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        DevIdentity { inner }
-    }
-}
-
-/// The service made by [`DevIdentityLayer`].
-#[derive(Debug, Clone)]
-pub struct DevIdentity<S> {
-    inner: S,
-}
-
-impl<S> Service<Request<Body>> for DevIdentity<S>
-where
-    S: Service<Request<Body>, Response = Response<Body>>,
-{
-    type Response = Response<Body>;
-    type Error = S::Error;
-    type Future = Either<S::Future, Ready<Result<Response<Body>, S::Error>>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<Body>) -> Self::Future {
-        let path = request.uri().path();
-        if EXEMPT_PREFIXES
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
-        {
-            return Either::Left(self.inner.call(request));
-        }
-        match CallerContext::from_dev_headers(request.headers()) {
-            Ok(caller) => {
-                request.extensions_mut().insert(caller);
-                Either::Left(self.inner.call(request))
-            }
-            Err(error) => {
-                tracing::debug!(%error, "call refused: no valid development identity");
-                let status = Status::unauthenticated(error.to_string());
-                Either::Right(ready(Ok(status.into_http())))
             }
         }
     }
@@ -435,6 +387,8 @@ mod tests {
             tenant_id: TenantId::parse("jc").expect("valid"),
             subject: "u-1".to_owned(),
             roles: vec![Role::Applicant],
+            client: "development".to_owned(),
+            authentication: Authentication::Development,
         };
         request.extensions_mut().insert(caller.clone());
         assert_eq!(CallerContext::from_request(&request).ok(), Some(caller));
@@ -446,56 +400,12 @@ mod tests {
             tenant_id: TenantId::parse("jc-1").expect("valid"),
             subject: "u-1".to_owned(),
             roles: vec![Role::Operator, Role::PartnerSystem],
+            client: "development".to_owned(),
+            authentication: Authentication::Development,
         };
         let mut metadata = tonic::metadata::MetadataMap::new();
         caller.to_dev_metadata(&mut metadata);
         let parsed = CallerContext::from_dev_headers(&metadata.into_headers()).expect("valid");
         assert_eq!(parsed, caller);
-    }
-
-    #[tokio::test]
-    async fn the_layer_refuses_anonymous_calls_and_exempts_health() {
-        use tower::ServiceExt;
-
-        let inner = tower::service_fn(|request: Request<Body>| async move {
-            let has_caller = request.extensions().get::<CallerContext>().is_some();
-            let mut response = Response::new(Body::empty());
-            response.headers_mut().insert(
-                "x-has-caller",
-                HeaderValue::from_static(if has_caller { "yes" } else { "no" }),
-            );
-            Ok::<_, std::convert::Infallible>(response)
-        });
-        let service = DevIdentityLayer::new().layer(inner);
-
-        let anonymous = Request::builder()
-            .uri("/jobcenter.intake.v1.IntakeService/Submit")
-            .body(Body::empty())
-            .expect("request");
-        let response = service
-            .clone()
-            .oneshot(anonymous)
-            .await
-            .expect("infallible");
-        let status = Status::from_header_map(response.headers()).expect("grpc status");
-        assert_eq!(status.code(), tonic::Code::Unauthenticated);
-
-        let probe = Request::builder()
-            .uri("/grpc.health.v1.Health/Check")
-            .body(Body::empty())
-            .expect("request");
-        let response = service.clone().oneshot(probe).await.expect("infallible");
-        assert_eq!(response.headers()["x-has-caller"], "no");
-        assert!(Status::from_header_map(response.headers()).is_none());
-
-        let identified = Request::builder()
-            .uri("/jobcenter.intake.v1.IntakeService/Submit")
-            .header(TENANT_HEADER, "jc")
-            .header(SUBJECT_HEADER, "u-1")
-            .header(ROLES_HEADER, "applicant")
-            .body(Body::empty())
-            .expect("request");
-        let response = service.oneshot(identified).await.expect("infallible");
-        assert_eq!(response.headers()["x-has-caller"], "yes");
     }
 }
