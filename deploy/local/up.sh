@@ -10,7 +10,9 @@ RUN="$LOCAL/run"
 LOGS="$LOCAL/log"
 NATS_PORT="${JC_LOCAL_NATS_PORT:-14222}"
 DATABASE="${JC_LOCAL_DATABASE:-jobcenter}"
-DB_URL="postgres://postgres@127.0.0.1:5432/$DATABASE"
+# One URL per database role (docs/security/row-level-security.md); no passwords: setup.sh trusts
+# loopback connections on this development machine.
+db_url() { printf 'postgres://%s@127.0.0.1:5432/%s' "$1" "$DATABASE"; }
 mkdir -p "$RUN" "$LOGS"
 
 log() { printf '\033[1m[up]\033[0m %s\n' "$*"; }
@@ -21,9 +23,22 @@ deploy/local/setup.sh
 log "building the services"
 cargo build --bins --quiet
 
-if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1 from pg_database where datname = '$DATABASE'" | grep -q 1; then
-  log "creating database $DATABASE"
-  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DATABASE"
+# The database belongs to the owner role, which installs every schema (setup.sh created the roles).
+db_owner="$(psql -h 127.0.0.1 -U postgres -d postgres -Atqc \
+  "select pg_get_userbyid(datdba) from pg_database where datname = '$DATABASE'")"
+if [ -n "$db_owner" ] && [ "$db_owner" != jobcenter_owner ]; then
+  # Made before the database roles existed: its tables belong to $db_owner, whom row-level
+  # security does not hold. Start afresh, JetStream included (its streams would hold positions
+  # of the old log); the demo data is loaded again below.
+  log "database $DATABASE belongs to $db_owner, not jobcenter_owner: recreating it and .local/nats"
+  deploy/local/down.sh
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE $DATABASE WITH (FORCE)"
+  rm -rf "$LOCAL/nats"
+  db_owner=""
+fi
+if [ -z "$db_owner" ]; then
+  log "creating database $DATABASE, owned by jobcenter_owner"
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DATABASE OWNER jobcenter_owner"
 fi
 
 if running nats; then
@@ -43,8 +58,10 @@ start_service() {
   fi
   log "starting $name on 127.0.0.1:$port (log: .local/log/$name.log)"
   env "${prefix}SERVER__GRPC_ADDR=127.0.0.1:$port" \
-      "${prefix}SERVER__DEV_IDENTITIES=true" \
-      "${prefix}DATABASE__URL=$DB_URL" \
+      "${prefix}SERVER__MODE=development" \
+      "${prefix}DATABASE__OWNER_URL=$(db_url jobcenter_owner)" \
+      "${prefix}DATABASE__API_URL=$(db_url jobcenter_api)" \
+      "${prefix}DATABASE__WORKER_URL=$(db_url jobcenter_worker)" \
       "${prefix}NATS__URL=nats://127.0.0.1:$NATS_PORT" \
       "target/debug/$name" >"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"

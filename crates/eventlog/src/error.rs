@@ -13,6 +13,13 @@ pub enum EventLogError {
         /// The rejected name.
         schema: String,
     },
+    /// The database roles the log's policies and grants name do not exist (a DBA creates them
+    /// before the first install: docs/security/row-level-security.md).
+    #[error("database roles missing: {roles:?}")]
+    MissingRoles {
+        /// The missing roles' names.
+        roles: Vec<String>,
+    },
     /// PostgreSQL refused or the connection failed.
     #[error("database operation failed")]
     Database(#[from] sqlx::Error),

@@ -11,6 +11,11 @@
 //! transaction; callers of [`EventLog::append_in`] call [`EventLog::notify_appended`] after their
 //! commit.
 //!
+//! Row-level security walls the tenants off inside the database: the install enables and forces
+//! it on `events`, with policies for the platform's [`roles`]. The request path reads through
+//! [`EventLog::read_stream_in`] in a transaction of the api role that names its tenant
+//! ([`TENANT_SETTING`]); the log writer and the relay run as the worker role, which sees all.
+//!
 //! Readers follow the log in commit order with [`EventLog::read_all`], which only returns events
 //! below the transaction horizon, so a reader that continues from the last position it got sees
 //! every committed event exactly once.
@@ -42,7 +47,7 @@ pub use model::{
     RecordedEvent, event_id,
 };
 pub use position::{LogPosition, ParsePositionTokenError, PositionToken};
-pub use schema::{MAX_SCHEMA_LEN, validate_schema};
+pub use schema::{INSTALL_LOCK, MAX_SCHEMA_LEN, TENANT_SETTING, roles, validate_schema};
 pub use verify::{BreakReason, BrokenLink, MAX_LISTED_BREAKS, VerifyReport};
 
 use append::EncodedCommand;
@@ -204,6 +209,26 @@ impl EventLog {
     ) -> Result<Vec<RecordedEvent>, EventLogError> {
         read::read_stream(
             &self.inner.pool,
+            &self.inner.statements.read_stream,
+            stream_id,
+            after_version,
+            limit,
+        )
+        .await
+    }
+
+    /// Same as [`EventLog::read_stream`], on the caller's connection: the request path reads in
+    /// a tenant-scoped transaction of the api role, where row-level security shows only the
+    /// events of the tenant in [`TENANT_SETTING`] (another tenant's stream reads as empty).
+    pub async fn read_stream_in(
+        &self,
+        conn: &mut PgConnection,
+        stream_id: &str,
+        after_version: i32,
+        limit: i64,
+    ) -> Result<Vec<RecordedEvent>, EventLogError> {
+        read::read_stream(
+            &mut *conn,
             &self.inner.statements.read_stream,
             stream_id,
             after_version,

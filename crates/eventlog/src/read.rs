@@ -1,15 +1,16 @@
 //! Reading a stream, and the whole log in commit order below the transaction horizon.
 
 use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Row};
+use sqlx::{PgExecutor, PgPool, Row};
 
 use crate::error::EventLogError;
 use crate::model::{EventMetadata, RecordedEvent};
 use crate::position::LogPosition;
 
-/// The events of a stream after `after_version`, in version order, at most `limit`.
-pub(crate) async fn read_stream(
-    pool: &PgPool,
+/// The events of a stream after `after_version`, in version order, at most `limit`, through
+/// `executor` (the log's pool, or a caller's tenant-scoped transaction).
+pub(crate) async fn read_stream<'e, E: PgExecutor<'e>>(
+    executor: E,
     sql: &str,
     stream_id: &str,
     after_version: i32,
@@ -19,7 +20,7 @@ pub(crate) async fn read_stream(
         .bind(stream_id)
         .bind(after_version)
         .bind(limit.max(0))
-        .fetch_all(pool)
+        .fetch_all(executor)
         .await?;
     rows.iter().map(decode_event).collect()
 }

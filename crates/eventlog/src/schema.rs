@@ -1,11 +1,39 @@
 //! The log's tables and functions in a schema of its own, and the statements that use them.
 
-use sqlx::PgPool;
+use sqlx::{Executor, PgPool};
 
 use crate::error::EventLogError;
 
 const INSTALL_SQL: &str = include_str!("../sql/install.sql");
 const APPEND_FUNCTION_SQL: &str = include_str!("../sql/append.sql");
+const SECURITY_SQL: &str = include_str!("../sql/security.sql");
+
+/// The database roles the log's policies and grants name (cluster-wide, fixed names; see
+/// `docs/security/row-level-security.md`). They must exist before [`install`] runs.
+pub mod roles {
+    /// Runs installs and owns the log's schema, table and functions (no policy: sees no rows).
+    pub const OWNER: &str = "jobcenter_owner";
+    /// The request path: reads the events of the tenant in `jc.tenant`, nothing else.
+    pub const API: &str = "jobcenter_api";
+    /// Appends (group commit) and relays: every tenant.
+    pub const WORKER: &str = "jobcenter_worker";
+    /// Reads every tenant's events, to verify the hash chains.
+    pub const AUDITOR: &str = "jobcenter_auditor";
+    /// The roles the log's policies and grants name.
+    pub const GRANTEES: [&str; 3] = [API, WORKER, AUDITOR];
+}
+
+/// Serialises every install into one schema, whichever code runs it (this log, the read models'
+/// migrations, the projection checkpoints), for the rest of the transaction. Two transactions
+/// granting on the same schema at once fail with "tuple concurrently updated"; installs into
+/// the same schema must therefore wait for each other, not only installs of the same kind.
+/// Bind the schema name as `$1`.
+pub const INSTALL_LOCK: &str =
+    "SELECT pg_advisory_xact_lock(hashtextextended('jobcenter.install:' || $1, 0))";
+
+/// The setting that holds the tenant of a request-path transaction
+/// (`set_config('jc.tenant', $1, true)`); the api role's policies compare `tenant_id` with it.
+pub const TENANT_SETTING: &str = "jc.tenant";
 
 /// The longest schema name accepted: the notification channel `<schema>_events` must fit
 /// PostgreSQL's 63-byte identifiers.
@@ -33,20 +61,33 @@ pub(crate) fn render(template: &str, schema: &str) -> String {
     template.replace("{schema}", schema)
 }
 
-/// Creates (or updates) the schema, the `events` table, its index, the append-only trigger and
-/// the `append` function. Idempotent; concurrent installs of one schema wait for each other.
+/// Creates (or updates) the schema, the `events` table, its index, the append-only trigger, the
+/// `append` function, and their row-level security and grants for the [`roles`]. Run it as the
+/// owner role. Idempotent; concurrent installs of one schema wait for each other.
 pub async fn install(pool: &PgPool, schema: &str) -> Result<(), EventLogError> {
     validate_schema(schema)?;
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('eventlog.install:' || $1, 0))")
+    sqlx::query(INSTALL_LOCK)
         .bind(schema)
         .execute(&mut *tx)
         .await?;
-    sqlx::raw_sql(&render(INSTALL_SQL, schema))
-        .execute(&mut *tx)
+    let missing: Vec<String> = sqlx::query_scalar(
+        "SELECT r FROM unnest($1::text[]) AS r \
+         WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) ORDER BY r",
+    )
+    .bind(&roles::GRANTEES[..])
+    .fetch_all(&mut *tx)
+    .await?;
+    if !missing.is_empty() {
+        return Err(EventLogError::MissingRoles { roles: missing });
+    }
+    // `tx.execute(raw_sql)`, not `raw_sql.execute(&mut *tx)`: that one makes the future
+    // non-`Send` (a lifetime the compiler cannot generalise), and installs run in spawned tasks.
+    tx.execute(sqlx::raw_sql(&render(INSTALL_SQL, schema)))
         .await?;
-    sqlx::raw_sql(&render(APPEND_FUNCTION_SQL, schema))
-        .execute(&mut *tx)
+    tx.execute(sqlx::raw_sql(&render(APPEND_FUNCTION_SQL, schema)))
+        .await?;
+    tx.execute(sqlx::raw_sql(&render(SECURITY_SQL, schema)))
         .await?;
     tx.commit().await?;
     Ok(())
@@ -152,5 +193,14 @@ mod tests {
     fn templates_have_no_placeholder_left() {
         assert!(!render(INSTALL_SQL, "intake").contains("{schema}"));
         assert!(!render(APPEND_FUNCTION_SQL, "intake").contains("{schema}"));
+        assert!(!render(SECURITY_SQL, "intake").contains("{schema}"));
+    }
+
+    #[test]
+    fn the_policies_name_the_roles_and_the_tenant_setting_of_this_crate() {
+        for role in roles::GRANTEES {
+            assert!(SECURITY_SQL.contains(&format!("TO {role}")), "{role}");
+        }
+        assert!(SECURITY_SQL.contains(&format!("current_setting('{TENANT_SETTING}', true)")));
     }
 }

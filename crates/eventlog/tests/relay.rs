@@ -27,8 +27,10 @@ struct Env {
 async fn env() -> Env {
     let db = testkit::TestDatabase::create().await.expect("database");
     let nats = testkit::TestNats::start().await.expect("nats");
-    EventLog::install(db.pool(), SCHEMA).await.expect("install");
-    let log = EventLog::new(db.pool().clone(), SCHEMA).expect("log");
+    EventLog::install(db.owner_pool(), SCHEMA)
+        .await
+        .expect("install");
+    let log = EventLog::new(db.worker_pool().clone(), SCHEMA).expect("log");
     let client = async_nats::connect(nats.url()).await.expect("connect");
     Env {
         _db: db,

@@ -1,11 +1,12 @@
-//! The checkpoint table `<schema>.projection_checkpoints` and reading it.
+//! The checkpoint table `<schema>.projection_checkpoints`: installing it (with its grants) and
+//! reading it.
 
 use std::time::Duration;
 
-use eventlog::LogPosition;
+use eventlog::{LogPosition, roles};
 use futures::TryStreamExt;
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Executor, PgConnection, PgPool};
 use tokio::time::{Instant, sleep};
 
 use crate::ProjectionError;
@@ -21,33 +22,63 @@ pub(crate) struct Stored {
     pub sequence: Option<u64>,
 }
 
-/// Create `<schema>` and `<schema>.projection_checkpoints` if they are missing (idempotent).
+/// Create `<schema>` and `<schema>.projection_checkpoints` if they are missing, and grant the
+/// platform's roles what they need of the table (idempotent). Run it as the owner role (it
+/// creates a schema); the runners, as the worker role, only check it is there.
+///
+/// The checkpoints are positions, no tenant's data: the table has no `tenant_id` and no
+/// row-level security. `jobcenter_worker` reads and writes it (runners, rebuilds),
+/// `jobcenter_api` reads it (queries waiting for read-your-writes).
 pub async fn install(pool: &PgPool, schema: &str) -> Result<(), ProjectionError> {
     let schema = ident(schema)?;
-    let mut conn = pool.acquire().await?;
-    // Concurrent installs (several runners starting at once) race on CREATE ... IF NOT EXISTS;
-    // a transaction-scoped advisory lock serialises them.
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    sqlx::query(
-        "SELECT pg_advisory_xact_lock(hashtextextended('jobcenter.projection.install', 0))",
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+    let script = format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema};
+         CREATE TABLE IF NOT EXISTS {schema}.projection_checkpoints (
+             name text PRIMARY KEY,
+             tx_id bigint NOT NULL,
+             position bigint NOT NULL,
+             stream_sequence bigint,
+             updated_at timestamptz NOT NULL DEFAULT now());
+         GRANT USAGE ON SCHEMA {schema} TO {api}, {worker};
+         GRANT SELECT ON {schema}.projection_checkpoints TO {api};
+         GRANT SELECT, INSERT, UPDATE ON {schema}.projection_checkpoints TO {worker};",
+        api = roles::API,
+        worker = roles::WORKER,
+    );
+    let mut tx = pool.begin().await?;
+    // Concurrent installs (several services starting at once) race on CREATE ... IF NOT EXISTS
+    // and on granting on the schema; the platform's install lock of the schema serialises them
+    // with every other install into it.
+    sqlx::query(eventlog::INSTALL_LOCK)
+        .bind(schema)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(&format!(
-        "CREATE TABLE IF NOT EXISTS {schema}.projection_checkpoints (
-            name text PRIMARY KEY,
-            tx_id bigint NOT NULL,
-            position bigint NOT NULL,
-            stream_sequence bigint,
-            updated_at timestamptz NOT NULL DEFAULT now())"
-    ))
-    .execute(&mut *tx)
-    .await?;
+    // `tx.execute(raw_sql)`, not `raw_sql.execute(&mut *tx)`: that one makes the future
+    // non-`Send` (a lifetime the compiler cannot generalise), and installs run in spawned tasks.
+    tx.execute(sqlx::raw_sql(&script)).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Fails with [`ProjectionError::NotInstalled`] unless `<schema>.projection_checkpoints`
+/// exists: runners and rebuilds run as a role that may not create it.
+pub(crate) async fn require_installed(pool: &PgPool, schema: &str) -> Result<(), ProjectionError> {
+    let schema = ident(schema)?;
+    let table = format!("{schema}.projection_checkpoints");
+    // to_regclass is NULL for a missing table, and an error for a schema the role may not use.
+    let found: Option<String> = match sqlx::query_scalar("SELECT to_regclass($1)::text")
+        .bind(&table)
+        .fetch_one(pool)
+        .await
+    {
+        Ok(found) => found,
+        Err(sqlx::Error::Database(error)) if error.code().as_deref() == Some("42501") => None,
+        Err(error) => return Err(error.into()),
+    };
+    match found {
+        Some(_) => Ok(()),
+        None => Err(ProjectionError::NotInstalled { table }),
+    }
 }
 
 /// The position projection `name` has applied up to, `None` if it never stored one.

@@ -9,6 +9,13 @@ pub enum ProjectionError {
     /// A schema name that is not a plain lower-case SQL identifier.
     #[error("invalid schema name {0:?}")]
     InvalidSchema(String),
+    /// The checkpoint table is missing or out of the role's reach: [`crate::install`] has not
+    /// run (as the owner role) before the runner or rebuild.
+    #[error("{table} is not installed")]
+    NotInstalled {
+        /// The missing table.
+        table: String,
+    },
     /// A PostgreSQL request failed.
     #[error("database request failed")]
     Database(#[from] sqlx::Error),

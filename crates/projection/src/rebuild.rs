@@ -20,14 +20,15 @@ pub struct RebuildReport {
 
 /// In one transaction: reset the projection, apply the whole log in commit order and set its
 /// checkpoint to the last position. A runner of the same projection waits on the checkpoint
-/// row meanwhile and afterwards skips what the rebuild applied.
+/// row meanwhile and afterwards skips what the rebuild applied. Run it as the worker role, with
+/// the checkpoint table installed ([`crate::install`]).
 pub async fn rebuild<P: Projection + ?Sized>(
     pool: &PgPool,
     log: &EventLog,
     checkpoint_schema: &str,
     projection: &P,
 ) -> Result<RebuildReport, ProjectionError> {
-    checkpoint::install(pool, checkpoint_schema).await?;
+    checkpoint::require_installed(pool, checkpoint_schema).await?;
     let mut tx = pool.begin().await?;
     checkpoint::lock(&mut tx, checkpoint_schema, projection.name()).await?;
     projection.reset(&mut tx).await?;

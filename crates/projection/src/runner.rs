@@ -34,7 +34,8 @@ pub struct ProjectionRunner<P: Projection> {
 
 impl<P: Projection> ProjectionRunner<P> {
     /// A runner applying the events of `source_service` to `projection`, with its checkpoint
-    /// in `<checkpoint_schema>.projection_checkpoints`.
+    /// in `<checkpoint_schema>.projection_checkpoints`. `pool` is the worker role's: a batch
+    /// applies every tenant's events.
     pub fn new(
         pool: PgPool,
         js: jetstream::Context,
@@ -69,9 +70,10 @@ impl<P: Projection> ProjectionRunner<P> {
 
     /// Apply events until `cancel` fires. Failures (database, NATS, a projection error) are
     /// logged and retried with backoff from the checkpoint; the read model then lags but never
-    /// skips an event.
+    /// skips an event. The checkpoint table must be installed ([`crate::install`], by the
+    /// owner role): the runner's role (the worker) may not create it.
     pub async fn run(self, cancel: CancellationToken) -> Result<(), ProjectionError> {
-        checkpoint::install(&self.pool, &self.schema).await?;
+        checkpoint::require_installed(&self.pool, &self.schema).await?;
         let mut from_start = false;
         let mut commits = 0u64;
         let mut backoff = Duration::from_millis(50);

@@ -85,8 +85,9 @@ impl Drop for Env {
 }
 
 impl Env {
+    /// The worker role's pool: runners, rebuilds and the log run as the services run them.
     fn pool(&self) -> &PgPool {
-        self.db.pool()
+        self.db.worker_pool()
     }
 
     fn runner(&self) -> ProjectionRunner<StreamCounts> {
@@ -101,24 +102,26 @@ impl Env {
     }
 }
 
-/// Database with the source log and the read model table, NATS, and a relay running.
+/// Database with the source log and the read model table (installed by the owner role), NATS,
+/// and a relay running (as the worker role).
 async fn env() -> Env {
     let db = testkit::TestDatabase::create().await.expect("database");
     let nats = testkit::TestNats::start().await.expect("nats");
-    EventLog::install(db.pool(), SOURCE)
+    EventLog::install(db.owner_pool(), SOURCE)
         .await
         .expect("install log");
-    projection::install(db.pool(), SCHEMA)
+    projection::install(db.owner_pool(), SCHEMA)
         .await
         .expect("install checkpoints");
-    sqlx::query(
+    sqlx::raw_sql(
         "CREATE TABLE cases.stream_counts (stream_id text PRIMARY KEY, events bigint NOT NULL,
-         last_version int NOT NULL)",
+         last_version int NOT NULL);
+         GRANT SELECT, INSERT, UPDATE, DELETE ON cases.stream_counts TO jobcenter_worker;",
     )
-    .execute(db.pool())
+    .execute(db.owner_pool())
     .await
     .expect("read model table");
-    let log = EventLog::new(db.pool().clone(), SOURCE).expect("log");
+    let log = EventLog::new(db.worker_pool().clone(), SOURCE).expect("log");
     let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
     eventlog::wire::ensure_stream(&js, SOURCE)
         .await
@@ -350,4 +353,69 @@ async fn survives_a_lost_stream() {
     let more = append_some(&env.log, 10).await;
     caught_up(&env, more).await;
     stop(task, cancel).await;
+}
+
+#[tokio::test]
+async fn a_runner_without_its_checkpoint_table_fails_at_once() {
+    let db = testkit::TestDatabase::create_with_pool_size(2)
+        .await
+        .expect("database");
+    let nats = testkit::TestNats::start().await.expect("nats");
+    let js = jetstream::new(async_nats::connect(nats.url()).await.expect("connect"));
+    // The worker may not create the table itself: only the owner's install does.
+    let runner = ProjectionRunner::new(db.worker_pool().clone(), js, SCHEMA, SOURCE, StreamCounts);
+    let outcome = runner.run(CancellationToken::new()).await;
+    assert!(
+        matches!(&outcome, Err(ProjectionError::NotInstalled { table }) if table == "cases.projection_checkpoints"),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_checkpoint_table_is_read_by_the_api_role_and_written_by_the_worker() {
+    let env = env().await;
+    let (task, cancel) = start(env.runner());
+    let last = append_some(&env.log, 5).await;
+    caught_up(&env, last).await;
+    stop(task, cancel).await;
+    let seen = projection::checkpoint(env.db.api_pool(), SCHEMA, "stream_counts")
+        .await
+        .expect("the api role reads checkpoints");
+    assert_eq!(seen, Some(last));
+    let refused = sqlx::query("UPDATE cases.projection_checkpoints SET position = 0")
+        .execute(env.db.api_pool())
+        .await
+        .expect_err("the api role writes nothing");
+    assert_eq!(
+        refused
+            .as_database_error()
+            .and_then(|e| e.code())
+            .as_deref(),
+        Some("42501")
+    );
+}
+
+#[tokio::test]
+async fn installs_into_one_schema_at_once_wait_for_each_other() {
+    let db = testkit::TestDatabase::create_with_pool_size(2)
+        .await
+        .expect("database");
+    // The log and the checkpoints grant on the same schema; concurrent grants on one schema
+    // fail ("tuple concurrently updated") unless the installs share the schema's lock.
+    let mut installs = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let owner = db.owner_pool().clone();
+        installs.spawn(async move {
+            if i % 2 == 0 {
+                EventLog::install(&owner, SCHEMA)
+                    .await
+                    .map_err(ProjectionError::from)
+            } else {
+                projection::install(&owner, SCHEMA).await
+            }
+        });
+    }
+    while let Some(installed) = installs.join_next().await {
+        installed.expect("task").expect("install");
+    }
 }

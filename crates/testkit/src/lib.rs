@@ -1,13 +1,14 @@
 //! The test harness every test shares.
 //!
-//! Tests never share state: each gets its own PostgreSQL database ([`TestDatabase`]) and its own
-//! nats-server with JetStream on a free port ([`TestNats`]). Both are removed when dropped.
-//! PostgreSQL and NATS are real here, never mocked.
+//! Tests never share state: each gets its own PostgreSQL database ([`TestDatabase`], owned by the
+//! platform's owner role, with a pool per database role) and its own nats-server with JetStream on
+//! a free port ([`TestNats`]). Both are removed when dropped. PostgreSQL and NATS are real here,
+//! never mocked.
 
 mod database;
 mod nats;
 
-pub use database::{TestDatabase, admin_url};
+pub use database::{TestDatabase, admin_url, ensure_roles, roles};
 pub use nats::{TestNats, nats_server_binary};
 
 /// What can go wrong while preparing a test environment.

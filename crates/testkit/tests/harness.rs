@@ -38,3 +38,42 @@ async fn private_nats_has_jetstream_on_its_own_port() -> Result<(), Box<dyn std:
     assert_eq!(account.streams, 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn each_test_database_belongs_to_the_owner_and_has_a_pool_per_role()
+-> Result<(), Box<dyn std::error::Error>> {
+    let db = TestDatabase::create_with_pool_size(2).await?;
+    let owner: String = sqlx::query_scalar(
+        "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = current_database()",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    assert_eq!(owner, testkit::roles::OWNER);
+    for (pool, role) in [
+        (db.owner_pool(), testkit::roles::OWNER),
+        (db.api_pool(), testkit::roles::API),
+        (db.worker_pool(), testkit::roles::WORKER),
+        (db.auditor_pool(), testkit::roles::AUDITOR),
+    ] {
+        let (user, database, superuser, bypass): (String, String, bool, bool) = sqlx::query_as(
+            "SELECT current_user::text, current_database()::text, rolsuper, rolbypassrls \
+             FROM pg_roles WHERE rolname = current_user",
+        )
+        .fetch_one(pool)
+        .await?;
+        assert_eq!((user.as_str(), database.as_str()), (role, db.name()));
+        assert!(
+            !superuser && !bypass,
+            "{role} must be held by row-level security"
+        );
+    }
+    for url in [
+        db.owner_url(),
+        db.api_url(),
+        db.worker_url(),
+        db.auditor_url(),
+    ] {
+        assert!(url.contains(db.name()), "{url}");
+    }
+    Ok(())
+}

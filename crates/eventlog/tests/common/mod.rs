@@ -7,11 +7,14 @@ use uuid::Uuid;
 
 pub const SCHEMA: &str = "intake";
 
-/// A fresh database with the log installed in `intake`.
+/// A fresh database with the log installed in `intake` by the owner role, written and read by
+/// the worker role (as the services run it).
 pub async fn setup() -> (TestDatabase, EventLog) {
     let db = TestDatabase::create().await.expect("test database");
-    EventLog::install(db.pool(), SCHEMA).await.expect("install");
-    let log = EventLog::new(db.pool().clone(), SCHEMA).expect("event log");
+    EventLog::install(db.owner_pool(), SCHEMA)
+        .await
+        .expect("install");
+    let log = EventLog::new(db.worker_pool().clone(), SCHEMA).expect("event log");
     (db, log)
 }
 
