@@ -1,1 +1,4 @@
-//! End-to-end tests live in `tests/tests/`.
+//! What the whole-system tests in `tests/tests/` share: a stand-in OpenTelemetry collector
+//! ([`otlp_sink`]).
+
+pub mod otlp_sink;

@@ -76,9 +76,15 @@ struct Service {
 async fn start(binary: &str, prefix: &str, db: &TestDatabase, nats: &TestNats) -> Service {
     let dir = tokio::task::spawn_blocking(ensure_built).await.unwrap();
     let mut child = Command::new(dir.join(binary))
-        .env(format!("{prefix}DATABASE__URL"), db.url())
+        // The three database roles: the owner installs at start, the api role reads one
+        // tenant per transaction, the worker writes the log and runs relay and projections.
+        .env(format!("{prefix}DATABASE__OWNER_URL"), db.owner_url())
+        .env(format!("{prefix}DATABASE__API_URL"), db.api_url())
+        .env(format!("{prefix}DATABASE__WORKER_URL"), db.worker_url())
         .env(format!("{prefix}NATS__URL"), nats.url())
         .env(format!("{prefix}SERVER__GRPC_ADDR"), "127.0.0.1:0")
+        // Plaintext and development identities (`x-jc-*` metadata), as in the local demo.
+        .env(format!("{prefix}SERVER__MODE"), "development")
         .env(format!("{prefix}TELEMETRY__LOG_FORMAT"), "json")
         .env(format!("{prefix}TELEMETRY__LOG_FILTER"), "info")
         .stdout(Stdio::piped())
@@ -332,7 +338,12 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
         "{submission}"
     );
 
-    let (ok, verify) = ctl(&system, &["verify", "--database-url", system.db.url()]).await;
+    // As an auditor does: the read-only role that reads every tenant's events.
+    let (ok, verify) = ctl(
+        &system,
+        &["verify", "--database-url", system.db.auditor_url()],
+    )
+    .await;
     assert!(ok, "{verify}");
     assert!(
         verify.contains("intake: 3 events") && verify.contains("cases: 3 events"),

@@ -7,15 +7,19 @@
 //! SERVING through [`grpc::HealthHandle`]; on the signal the server drains, tasks stop, and the
 //! [`telemetry::TelemetryGuard`] flushes last.
 
+pub mod audit;
+pub mod auth;
+pub mod authz;
 mod backoff;
 pub mod caller;
 pub mod config;
 pub mod db;
 pub mod grpc;
+pub mod limits;
 pub mod nats;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
 
-pub use caller::{CallerContext, Role, TenantId};
+pub use caller::{Authentication, CallerContext, Role, TenantId};
 pub use status::{FieldViolation, ToStatus};

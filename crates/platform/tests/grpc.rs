@@ -1,7 +1,9 @@
-//! The gRPC server end to end on port 0: health, reflection, identities, shutdown and drain.
+//! The gRPC server end to end on port 0: health, reflection, development identities, the
+//! health-only port, start-up checks, shutdown and drain.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -92,9 +94,10 @@ struct Running {
 async fn start(drain_timeout_ms: u64) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let address = listener.local_addr().expect("local address");
+    // Development mode: plaintext and development identities, as in the local demo.
     let cfg = ServerConfig {
         drain_timeout_ms,
-        ..ServerConfig::default()
+        ..ServerConfig::development()
     };
     let server = GrpcServer::new(&cfg, tonic_health::pb::FILE_DESCRIPTOR_SET);
     let health = server.health();
@@ -322,4 +325,98 @@ async fn shutdown_abandons_calls_that_outlast_the_drain_timeout() {
     );
     assert!(took < Duration::from_secs(2), "drain not bounded: {took:?}");
     slow.abort();
+}
+
+/// A service layer that notes, per call, its name and whether the caller was authenticated.
+#[derive(Clone)]
+struct Mark {
+    name: &'static str,
+    log: Arc<Mutex<Vec<(&'static str, bool)>>>,
+}
+
+impl<S> tower::Layer<S> for Mark {
+    type Service = Marked<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        Marked {
+            mark: self.clone(),
+            inner,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Marked<S> {
+    mark: Mark,
+    inner: S,
+}
+
+impl<S> tower::Service<http::Request<Body>> for Marked<S>
+where
+    S: tower::Service<http::Request<Body>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let authenticated = request.extensions().get::<CallerContext>().is_some();
+        self.mark
+            .log
+            .lock()
+            .expect("not poisoned")
+            .push((self.mark.name, authenticated));
+        self.inner.call(request)
+    }
+}
+
+#[tokio::test]
+async fn service_layers_run_after_authentication_in_the_order_given() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let address = listener.local_addr().expect("local address");
+    let server = GrpcServer::new(
+        &ServerConfig::development(),
+        tonic_health::pb::FILE_DESCRIPTOR_SET,
+    )
+    .with_layer(Mark {
+        name: "authorization",
+        log: log.clone(),
+    })
+    .with_layer(Mark {
+        name: "rate-limit",
+        log: log.clone(),
+    });
+    let cancel = CancellationToken::new();
+    let server = tokio::spawn(server.serve(listener, Routes::new(Probe), cancel.clone()));
+    let channel = channel(address).await;
+
+    let anonymous = call(&channel, "/jobcenter.test.v1.Probe/Whoami", None).await;
+    assert_eq!(
+        anonymous.expect_err("refused").code(),
+        Code::Unauthenticated
+    );
+    assert!(
+        log.lock().expect("not poisoned").is_empty(),
+        "a refused call reached the service's layers"
+    );
+
+    call(
+        &channel,
+        "/jobcenter.test.v1.Probe/Whoami",
+        Some(("jc", "u-1", "caseworker")),
+    )
+    .await
+    .expect("accepted");
+    assert_eq!(
+        *log.lock().expect("not poisoned"),
+        [("authorization", true), ("rate-limit", true)]
+    );
+
+    cancel.cancel();
+    let result = server.await.expect("not panicked");
+    assert!(result.is_ok(), "{result:?}");
 }

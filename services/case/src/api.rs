@@ -12,7 +12,7 @@ use jobcenter_proto::case::v1::case_service_server::CaseService;
 use jobcenter_proto::common::v1::Position;
 use platform::{CallerContext, Role};
 use prost::Message;
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
@@ -39,8 +39,8 @@ pub struct CaseApi {
 }
 
 impl CaseApi {
-    /// A service reading the read models in `pool` and the case `log`; queries with a position
-    /// token wait at most `wait_timeout`.
+    /// A service reading the read models and the case `log` through `pool`, the api role's
+    /// pool; queries with a position token wait at most `wait_timeout`.
     pub fn new(pool: PgPool, log: EventLog, wait_timeout: Duration) -> Self {
         Self {
             pool,
@@ -61,6 +61,14 @@ impl CaseApi {
             self.wait_timeout,
         )
         .await
+    }
+
+    /// A read-only transaction in which row-level security shows only `caller`'s tenant.
+    async fn tenant_tx(
+        &self,
+        caller: &CallerContext,
+    ) -> Result<Transaction<'static, Postgres>, CaseError> {
+        Ok(platform::db::begin_for_tenant(&self.pool, &caller.tenant_id).await?)
     }
 }
 
@@ -148,7 +156,8 @@ impl CaseService for CaseApi {
         let case_id = parse_uuid(&req.case_id, "case_id")?;
         self.wait(req.min_position.as_ref(), "min_position.token")
             .await?;
-        let row = case_view::get(&self.pool, caller.tenant_id.as_str(), case_id)
+        let mut tx = self.tenant_tx(&caller).await?;
+        let row = case_view::get(&mut tx, caller.tenant_id.as_str(), case_id)
             .await
             .map_err(CaseError::from)?
             .ok_or(CaseError::NotFound)?;
@@ -167,8 +176,9 @@ impl CaseService for CaseApi {
         let application_id = parse_uuid(&req.application_id, "application_id")?;
         self.wait(req.min_position.as_ref(), "min_position.token")
             .await?;
+        let mut tx = self.tenant_tx(&caller).await?;
         let row =
-            case_view::find_by_application(&self.pool, caller.tenant_id.as_str(), application_id)
+            case_view::find_by_application(&mut tx, caller.tenant_id.as_str(), application_id)
                 .await
                 .map_err(CaseError::from)?
                 .ok_or(CaseError::NotFound)?;
@@ -192,15 +202,10 @@ impl CaseService for CaseApi {
         };
         self.wait(req.min_position.as_ref(), "min_position.token")
             .await?;
-        let mut rows = case_view::list(
-            &self.pool,
-            caller.tenant_id.as_str(),
-            status,
-            after,
-            size + 1,
-        )
-        .await
-        .map_err(CaseError::from)?;
+        let mut tx = self.tenant_tx(&caller).await?;
+        let mut rows = case_view::list(&mut tx, caller.tenant_id.as_str(), status, after, size + 1)
+            .await
+            .map_err(CaseError::from)?;
         let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > size;
         rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
         let next_page_token = match rows.last() {
@@ -237,9 +242,10 @@ impl CaseService for CaseApi {
                     CaseError::invalid("page_token", "not a token from a previous page")
                 })?,
         };
+        let mut tx = self.tenant_tx(&caller).await?;
         let events = self
             .log
-            .read_stream(&domain::stream_id(case_id), after, size + 1)
+            .read_stream_in(&mut tx, &domain::stream_id(case_id), after, size + 1)
             .await
             .map_err(CaseError::from)?;
         // The case is the caller's only if its events carry the caller's tenant.

@@ -8,6 +8,10 @@
 //! The whole wait is bounded (default 5 s); when it runs out the query fails with `UNAVAILABLE`
 //! "read model not yet caught up", rather than answering from a stale view: a client that sent
 //! a token asked for an answer that includes its write.
+//!
+//! The checkpoints and `cases.reactor_emitted` are positions, no tenant's data: the api role
+//! reads them without a tenant, outside the query's tenant-scoped transaction, so a waiting
+//! request does not pin a pooled connection in an open transaction for the whole wait.
 
 use std::time::Duration;
 

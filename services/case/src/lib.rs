@@ -1,12 +1,16 @@
 //! Cases of households: lifecycle, timeline, read models.
 //!
 //! [`Application::build`] connects PostgreSQL and NATS, installs the case log (schema `cases`,
-//! log name `case`) and the read models, and prepares the gRPC server.
+//! log name `case`) and the read models through the owner role ([`install`]; or, without an
+//! owner URL, checks that a migration job did), and prepares the gRPC server. Queries read
+//! through the api role, one tenant per transaction; the log writer, relay, reactor and
+//! projection work as the worker role (`docs/security/row-level-security.md`).
 //! [`Application::run_until_stopped`] runs, until the token fires: the gRPC server, the relay of
 //! the case log to JetStream, the `open_case` reactor (intake events → `case.CaseOpened`) and the
 //! `case_view` projection (case events → `cases.case_view`).
 
 pub mod api;
+pub mod authorization;
 pub mod consistency;
 pub mod domain;
 pub mod error;
@@ -77,6 +81,9 @@ impl Default for Config {
 pub enum StartError {
     #[error("database unavailable")]
     Database(#[from] platform::db::DbError),
+    /// `case migrate` needs the owner role's URL.
+    #[error("no owner URL configured (JC_CASE_DATABASE__OWNER_URL)")]
+    NoOwnerUrl,
     #[error("migrating the read models failed")]
     Migrate(#[from] sqlx::Error),
     #[error("NATS unavailable")]
@@ -98,11 +105,29 @@ pub enum StartError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// What the running service needs in PostgreSQL; checked at start when it does not install it.
+pub const RELATIONS: &[&str] = &[
+    "cases.events",
+    "cases.case_view",
+    "cases.reactor_emitted",
+    "cases.projection_checkpoints",
+];
+
+/// Creates or updates everything the case service keeps in PostgreSQL, with row-level security
+/// and grants, through the owner role's pool. Idempotent: run at every start when an owner URL
+/// is configured, or once per release by `case migrate`.
+pub async fn install(owner: &PgPool) -> Result<(), StartError> {
+    EventLog::install(owner, SCHEMA).await?;
+    migrations::run(owner).await?;
+    projection::install(owner, SCHEMA).await?;
+    Ok(())
+}
+
 /// The built service, ready to run.
 pub struct Application {
     listener: TcpListener,
     port: u16,
-    pool: PgPool,
+    worker: PgPool,
     log: EventLog,
     js: async_nats::jetstream::Context,
     server: GrpcServer,
@@ -110,15 +135,37 @@ pub struct Application {
 }
 
 impl Application {
+    /// Installs through the owner role (`config.database.owner_url`) and closes that
+    /// connection: what a migration job runs (`case migrate`).
+    pub async fn migrate(config: &Config) -> Result<(), StartError> {
+        let owner = platform::db::connect_owner(&config.database)
+            .await?
+            .ok_or(StartError::NoOwnerUrl)?;
+        let installed = install(&owner).await;
+        owner.close().await;
+        installed
+    }
+
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let port = listener.local_addr().map_err(StartError::Listener)?.port();
-        let pool = platform::db::connect(&config.database).await?;
-        EventLog::install(&pool, SCHEMA).await?;
-        migrations::run(&pool).await?;
-        projection::install(&pool, SCHEMA).await?;
+        // With an owner URL the service installs itself (local runs, tests); without one a
+        // migration job has, and the service only checks.
+        let installed_here = match platform::db::connect_owner(&config.database).await? {
+            Some(owner) => {
+                let result = install(&owner).await;
+                owner.close().await;
+                result?;
+                true
+            }
+            None => false,
+        };
+        let pools = platform::db::connect(&config.database).await?;
+        if !installed_here {
+            platform::db::require_relations(&pools.worker, RELATIONS).await?;
+        }
         let log = EventLog::with_options(
-            pool.clone(),
+            pools.worker.clone(),
             SCHEMA,
             EventLogOptions {
                 log_name: Some(LOG_NAME.to_owned()),
@@ -132,7 +179,7 @@ impl Application {
         eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
         let server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
         let api = api::CaseApi::new(
-            pool.clone(),
+            pools.api.clone(),
             log.clone(),
             Duration::from_millis(config.read_wait_timeout_ms),
         );
@@ -142,7 +189,7 @@ impl Application {
         Ok(Self {
             listener,
             port,
-            pool,
+            worker: pools.worker,
             log,
             js,
             server,
@@ -171,7 +218,7 @@ impl Application {
         );
         let relay = tokio::spawn(relay.run(tasks.clone()));
         let reactor = ProjectionRunner::new(
-            self.pool.clone(),
+            self.worker.clone(),
             self.js.clone(),
             SCHEMA,
             INTAKE_SERVICE,
@@ -179,7 +226,7 @@ impl Application {
         );
         let reactor = tokio::spawn(reactor.run(tasks.clone()));
         let view = ProjectionRunner::new(
-            self.pool.clone(),
+            self.worker.clone(),
             self.js.clone(),
             SCHEMA,
             LOG_NAME,

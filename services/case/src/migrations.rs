@@ -1,28 +1,40 @@
 //! The read-model schema, from the SQL files in `migrations/`.
 //!
 //! The files are idempotent (`IF NOT EXISTS`) and schema-qualified, and run at every start
-//! under an advisory lock, so several replicas starting at once do not race. (`sqlx::migrate!`
+//! under the schema's install lock (`eventlog::INSTALL_LOCK`), so several replicas starting at
+//! once do not race. (`sqlx::migrate!`
 //! keeps its ledger in one `_sqlx_migrations` table per search path, which services sharing a
 //! database would fight over; idempotent files avoid that ledger.) Never edit an applied file:
 //! add a new one.
 
-use sqlx::PgPool;
+use sqlx::{Executor, PgPool};
 
 /// The migration files in order.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_read_models",
-    include_str!("../migrations/0001_read_models.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_read_models",
+        include_str!("../migrations/0001_read_models.sql"),
+    ),
+    (
+        "0002_row_level_security",
+        include_str!("../migrations/0002_row_level_security.sql"),
+    ),
+];
 
-/// Applies every migration file (idempotent).
+/// Applies every migration file (idempotent). Run it as the owner role: the files create the
+/// tables, and their row-level security and grants for the platform's roles.
 pub async fn run(pool: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('jobcenter.cases.migrations', 0))")
+    // The platform's install lock of the schema: the log's install and the checkpoints' grant
+    // on the same schema, and concurrent grants fail rather than wait.
+    sqlx::query(eventlog::INSTALL_LOCK)
+        .bind(crate::SCHEMA)
         .execute(&mut *tx)
         .await?;
     for (name, sql) in MIGRATIONS {
         tracing::debug!(migration = name, "applying");
-        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        // `tx.execute(raw_sql)`: `raw_sql.execute(&mut *tx)` would make the future non-`Send`.
+        tx.execute(sqlx::raw_sql(sql)).await?;
     }
     tx.commit().await
 }

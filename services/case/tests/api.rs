@@ -38,7 +38,9 @@ async fn spawn_app() -> TestApp {
     let cancel = CancellationToken::new();
 
     let mut intake_config = ::intake::Config::default();
-    intake_config.database.url = db.url().to_owned();
+    // Plaintext and development identities (`x-jc-*` metadata), as in the local demo.
+    intake_config.server.mode = platform::config::SecurityMode::Development;
+    intake_config.database = database_config(&db);
     intake_config.nats.url = nats.url().to_owned();
     let intake_app = ::intake::Application::build(intake_config, listener().await)
         .await
@@ -47,7 +49,8 @@ async fn spawn_app() -> TestApp {
     tokio::spawn(intake_app.run_until_stopped(cancel.clone()));
 
     let mut case_config = case::Config::default();
-    case_config.database.url = db.url().to_owned();
+    case_config.server.mode = platform::config::SecurityMode::Development;
+    case_config.database = database_config(&db);
     case_config.nats.url = nats.url().to_owned();
     let case_app = case::Application::build(case_config, listener().await)
         .await
@@ -67,6 +70,16 @@ async fn spawn_app() -> TestApp {
         db,
         cancel,
         nats,
+    }
+}
+
+/// The service's three database roles in the test's database.
+fn database_config(db: &TestDatabase) -> platform::config::DatabaseConfig {
+    platform::config::DatabaseConfig {
+        owner_url: Some(db.owner_url().to_owned()),
+        api_url: db.api_url().to_owned(),
+        worker_url: db.worker_url().to_owned(),
+        ..Default::default()
     }
 }
 
@@ -337,9 +350,10 @@ async fn a_rebuilt_case_view_equals_the_live_one() {
     }
     let (application_id, at) = last.unwrap();
     find(&mut app, "jc-essen", &application_id, &at).await;
-    let mut conn = app.db.pool().acquire().await.unwrap();
+    // As the service runs them: the worker role digests and rebuilds.
+    let mut conn = app.db.worker_pool().acquire().await.unwrap();
     let live = CaseView.digest(&mut conn).await.unwrap();
-    let report = projection::rebuild(app.db.pool(), &app.log, "cases", &CaseView)
+    let report = projection::rebuild(app.db.worker_pool(), &app.log, "cases", &CaseView)
         .await
         .unwrap();
     assert_eq!(report.events, 3);
@@ -371,7 +385,8 @@ async fn a_token_of_an_unknown_log_is_invalid() {
 async fn a_second_case_replica_opens_no_case_twice() {
     let mut app = spawn_app().await;
     let mut config = case::Config::default();
-    config.database.url = app.db.url().to_owned();
+    config.server.mode = platform::config::SecurityMode::Development;
+    config.database = database_config(&app.db);
     config.nats.url = app.nats.url().to_owned();
     let replica = case::Application::build(config, listener().await)
         .await

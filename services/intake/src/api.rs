@@ -5,6 +5,7 @@ use eventlog::EventLog;
 use jobcenter_proto::intake::v1 as proto;
 use jobcenter_proto::intake::v1::intake_service_server::IntakeService;
 use platform::{CallerContext, Role};
+use sqlx::PgPool;
 use tonic::{Request, Response, Status};
 
 use crate::domain::{FieldPath, SubmissionId, SubmitApplication, parse_submit_request};
@@ -23,12 +24,14 @@ const ALLOWED: &[Role] = &[
 #[derive(Debug, Clone)]
 pub struct IntakeApi {
     log: EventLog,
+    pool: PgPool,
 }
 
 impl IntakeApi {
-    /// A service recording into `log`.
-    pub fn new(log: EventLog) -> Self {
-        Self { log }
+    /// A service recording into `log` (the worker role's) and reading submissions back through
+    /// `pool` (the api role's, one tenant per transaction).
+    pub fn new(log: EventLog, pool: PgPool) -> Self {
+        Self { log, pool }
     }
 
     fn response(&self, accepted: &Accepted) -> proto::Submission {
@@ -71,12 +74,16 @@ impl IntakeService for IntakeApi {
             submission_id: parsed.submission_id,
             application: parsed.application,
             received_at,
+            submitted_by: caller.subject.clone(),
+            applicant_account: caller
+                .has_role(Role::Applicant)
+                .then(|| caller.subject.clone()),
         };
         let provenance = Provenance {
             actor: Some(caller.subject.clone()),
             traceparent: platform::telemetry::current_traceparent(),
         };
-        let accepted = submissions::accept(&self.log, cmd, provenance).await?;
+        let accepted = submissions::accept(&self.log, &self.pool, cmd, provenance).await?;
         Ok(Response::new(proto::SubmitApplicationResponse {
             submission: Some(self.response(&accepted)),
             position: Some(jobcenter_proto::common::v1::Position {
@@ -99,7 +106,7 @@ impl IntakeService for IntakeApi {
         )
         .map_err(|v| IntakeError::Invalid(vec![v]))?;
         let accepted =
-            submissions::get(&self.log, caller.tenant_id.as_str(), submission_id).await?;
+            submissions::get(&self.log, &self.pool, &caller.tenant_id, submission_id).await?;
         Ok(Response::new(proto::GetSubmissionResponse {
             submission: Some(self.response(&accepted)),
         }))

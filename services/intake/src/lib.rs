@@ -1,10 +1,14 @@
 //! Online applications and notices, validated and accepted idempotently.
 //!
 //! [`Application::build`] connects PostgreSQL and NATS, installs the event log in schema
-//! `intake` and prepares the gRPC server; [`Application::run_until_stopped`] serves and relays
-//! the log to JetStream until the cancellation token fires.
+//! `intake` through the owner role ([`install`]; or, without an owner URL, checks that a
+//! migration job did) and prepares the gRPC server; [`Application::run_until_stopped`] serves
+//! and relays the log to JetStream until the cancellation token fires. Reads of submissions go
+//! through the api role, one tenant per transaction; the log writer and the relay work as the
+//! worker role (`docs/security/row-level-security.md`).
 
 pub mod api;
+pub mod authorization;
 pub mod domain;
 pub mod error;
 pub mod submissions;
@@ -15,6 +19,7 @@ use jobcenter_proto::intake::v1::intake_service_server::IntakeServiceServer;
 use platform::config::{DatabaseConfig, NatsConfig, ServerConfig, TelemetryConfig};
 use platform::grpc::GrpcServer;
 use serde::Deserialize;
+use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
@@ -48,6 +53,9 @@ pub struct Config {
 pub enum StartError {
     #[error("database unavailable")]
     Database(#[from] platform::db::DbError),
+    /// `intake migrate` needs the owner role's URL.
+    #[error("no owner URL configured (JC_INTAKE_DATABASE__OWNER_URL)")]
+    NoOwnerUrl,
     #[error("NATS unavailable")]
     Nats(#[from] platform::nats::NatsError),
     #[error("event log could not be installed")]
@@ -63,6 +71,17 @@ pub enum StartError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// What the running service needs in PostgreSQL; checked at start when it does not install it.
+pub const RELATIONS: &[&str] = &["intake.events"];
+
+/// Creates or updates everything the intake service keeps in PostgreSQL (its event log, with
+/// row-level security and grants) through the owner role's pool. Idempotent: run at every start
+/// when an owner URL is configured, or once per release by `intake migrate`.
+pub async fn install(owner: &PgPool) -> Result<(), StartError> {
+    EventLog::install(owner, SCHEMA).await?;
+    Ok(())
+}
+
 /// The built service, ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -73,12 +92,36 @@ pub struct Application {
 }
 
 impl Application {
+    /// Installs through the owner role (`config.database.owner_url`) and closes that
+    /// connection: what a migration job runs (`intake migrate`).
+    pub async fn migrate(config: &Config) -> Result<(), StartError> {
+        let owner = platform::db::connect_owner(&config.database)
+            .await?
+            .ok_or(StartError::NoOwnerUrl)?;
+        let installed = install(&owner).await;
+        owner.close().await;
+        installed
+    }
+
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let port = listener.local_addr().map_err(StartError::Listener)?.port();
-        let pool = platform::db::connect(&config.database).await?;
-        EventLog::install(&pool, SCHEMA).await?;
-        let log = EventLog::new(pool, SCHEMA)?;
+        // With an owner URL the service installs itself (local runs, tests); without one a
+        // migration job has, and the service only checks.
+        let installed_here = match platform::db::connect_owner(&config.database).await? {
+            Some(owner) => {
+                let result = install(&owner).await;
+                owner.close().await;
+                result?;
+                true
+            }
+            None => false,
+        };
+        let pools = platform::db::connect(&config.database).await?;
+        if !installed_here {
+            platform::db::require_relations(&pools.worker, RELATIONS).await?;
+        }
+        let log = EventLog::new(pools.worker, SCHEMA)?;
         let nats = platform::nats::connect(&config.nats).await?;
         let relay = Relay::new(
             log.clone(),
@@ -86,7 +129,7 @@ impl Application {
             RelayConfig::new(SERVICE),
         );
         let server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
-        let api = IntakeServiceServer::new(api::IntakeApi::new(log))
+        let api = IntakeServiceServer::new(api::IntakeApi::new(log, pools.api))
             .max_decoding_message_size(config.server.max_message_bytes);
         let routes = Routes::new(api);
         Ok(Self {

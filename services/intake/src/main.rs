@@ -1,4 +1,8 @@
 //! The intake service binary: configuration, telemetry, signal, run. Wiring only.
+//!
+//! `intake` serves; `intake migrate` only installs or updates the service's schema through the
+//! owner role (`JC_INTAKE_DATABASE__OWNER_URL`) and exits: what a migration job runs
+//! before an upgrade, so the running service needs no owner credentials.
 
 use std::path::PathBuf;
 
@@ -7,12 +11,24 @@ use intake::{Application, Config, ENV_PREFIX, SERVICE};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let migrate_only = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("migrate") => true,
+        Some(_) => anyhow::bail!("usage: intake [migrate]"),
+    };
     // Optional TOML file named by JC_INTAKE_CONFIG_FILE; the environment overrides it.
     let file = std::env::var_os(format!("{ENV_PREFIX}CONFIG_FILE")).map(PathBuf::from);
     let config: Config =
         platform::config::load(ENV_PREFIX, file.as_deref()).context("loading configuration")?;
     let telemetry =
         platform::telemetry::init(SERVICE, &config.telemetry).context("starting telemetry")?;
+    if migrate_only {
+        let migrated = Application::migrate(&config)
+            .await
+            .context("migrating the intake schema");
+        telemetry.shutdown().context("flushing telemetry")?;
+        return migrated;
+    }
     let cancel = platform::shutdown::signal_token();
     let listener = tokio::net::TcpListener::bind(config.server.grpc_addr)
         .await

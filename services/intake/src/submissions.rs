@@ -4,13 +4,19 @@
 //! the event id is deterministic. A retry (same submission id) either comes back from the log as
 //! a duplicate or as a conflict on the existing stream; in both cases the recorded event is read
 //! and the decider says whether it is the same application (answer as before) or not (refused).
+//!
+//! Appends go through the log's writer (the worker role); reads go through the api role's pool,
+//! in a transaction scoped to the caller's tenant, where row-level security shows no other
+//! tenant's events.
 
 use chrono::{DateTime, Utc};
 use eventlog::{
     AppendCommand, EventLog, EventMetadata, ExpectedVersion, LogPosition, NewEvent, RecordedEvent,
 };
 use jobcenter_proto::intake::v1 as proto;
+use platform::TenantId;
 use prost::Message;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::domain::submission::{APPLICATION_SUBMITTED, APPLICATION_SUBMITTED_VERSION};
@@ -38,9 +44,11 @@ pub struct Provenance {
     pub traceparent: Option<String>,
 }
 
-/// Accepts `cmd` idempotently; see the module comment.
+/// Accepts `cmd` idempotently; see the module comment. `api` is the api role's pool, which
+/// reads back an earlier acceptance.
 pub async fn accept(
     log: &EventLog,
+    api: &PgPool,
     cmd: SubmitApplication,
     provenance: Provenance,
 ) -> Result<Accepted, IntakeError> {
@@ -70,7 +78,7 @@ pub async fn accept(
             })
         }
         Ok(_) | Err(eventlog::AppendError::Conflict { .. }) => {
-            already_recorded(log, &tenant_id, app_id, cmd).await
+            already_recorded(log, api, &tenant_id, app_id, cmd).await
         }
         Err(e) => Err(e.into()),
     }
@@ -79,11 +87,12 @@ pub async fn accept(
 /// The stream exists already: answer as the first time, or refuse different content.
 async fn already_recorded(
     log: &EventLog,
+    api: &PgPool,
     tenant_id: &str,
     app_id: Uuid,
     cmd: SubmitApplication,
 ) -> Result<Accepted, IntakeError> {
-    let Some((state, position)) = load(log, tenant_id, app_id).await? else {
+    let Some((state, position)) = load(log, api, tenant_id, app_id).await? else {
         return Err(IntakeError::Conflict);
     };
     decide_submit(&state, cmd).map_err(|_| IntakeError::SubmissionIdReused)?;
@@ -96,14 +105,15 @@ async fn already_recorded(
     }
 }
 
-/// The recorded submission of `tenant_id`, or `NotFound`.
+/// The recorded submission of `tenant`, or `NotFound`, read through `api` (the api role's pool).
 pub async fn get(
     log: &EventLog,
-    tenant_id: &str,
+    api: &PgPool,
+    tenant: &TenantId,
     submission_id: SubmissionId,
 ) -> Result<Accepted, IntakeError> {
-    let app_id = application_id(tenant_id, submission_id);
-    match load(log, tenant_id, app_id).await? {
+    let app_id = application_id(tenant.as_str(), submission_id);
+    match load(log, api, tenant.as_str(), app_id).await? {
         Some((SubmissionState::Submitted(event), position)) => Ok(Accepted {
             event: *event,
             position,
@@ -114,12 +124,26 @@ pub async fn get(
 
 /// Folds the application's stream; `None` if it holds nothing of this tenant.
 /// The position is that of the first (accepting) event.
+///
+/// Read in a transaction of the api role scoped to the tenant: row-level security shows no
+/// other tenant's events (the filter below says the same in Rust). A tenant id that is not
+/// valid has no submissions.
 async fn load(
     log: &EventLog,
+    api: &PgPool,
     tenant_id: &str,
     app_id: Uuid,
 ) -> Result<Option<(SubmissionState, LogPosition)>, IntakeError> {
-    let recorded = log.read_stream(&stream_id(app_id), 0, 100).await?;
+    let Ok(tenant) = TenantId::parse(tenant_id) else {
+        return Ok(None);
+    };
+    let mut tx = platform::db::begin_for_tenant(api, &tenant)
+        .await
+        .map_err(eventlog::EventLogError::from)?;
+    let recorded = log
+        .read_stream_in(&mut tx, &stream_id(app_id), 0, 100)
+        .await?;
+    drop(tx);
     let mine: Vec<&RecordedEvent> = recorded
         .iter()
         .filter(|e| e.tenant_id == tenant_id)

@@ -27,7 +27,11 @@ async fn spawn_app() -> TestApp {
     let db = TestDatabase::create().await.expect("test database");
     let nats = TestNats::start().await.expect("test nats");
     let mut config = Config::default();
-    config.database.url = db.url().to_owned();
+    // Plaintext and development identities (`x-jc-*` metadata), as in the local demo.
+    config.server.mode = platform::config::SecurityMode::Development;
+    config.database.owner_url = Some(db.owner_url().to_owned());
+    config.database.api_url = db.api_url().to_owned();
+    config.database.worker_url = db.worker_url().to_owned();
     config.nats.url = nats.url().to_owned();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = Application::build(config, listener).await.expect("build");

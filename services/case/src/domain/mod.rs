@@ -44,6 +44,8 @@ pub struct OpenCase {
     pub applicant_given_name: String,
     pub household_size: u32,
     pub postal_code: String,
+    /// The applicant's account subject, when the applicant applied online themselves.
+    pub applicant_account: String,
 }
 
 /// Why an intake event cannot become a case.
@@ -86,6 +88,7 @@ impl OpenCase {
                 .as_ref()
                 .map(|a| a.postal_code.clone())
                 .unwrap_or_default(),
+            applicant_account: event.applicant_account.clone(),
         })
     }
 }
@@ -120,6 +123,7 @@ pub fn decide_open(state: &CaseState, cmd: OpenCase) -> Result<Vec<Event>, Rejec
             applicant_given_name: cmd.applicant_given_name,
             household_size: cmd.household_size,
             postal_code: cmd.postal_code,
+            applicant_account: cmd.applicant_account,
         })]),
         CaseState::Open {
             application_ids, ..
@@ -187,6 +191,8 @@ mod tests {
                 seconds: 1_795_426_200,
                 nanos: 0,
             }),
+            submitted_by: "applicant-7".into(),
+            applicant_account: "applicant-7".into(),
         }
     }
 
@@ -204,6 +210,8 @@ mod tests {
         };
         assert_eq!(opened.case_id, cmd.case_id.to_string());
         assert_eq!(opened.postal_code, "45127");
+        // The applicant's account travels to the case: it decides who may see it.
+        assert_eq!(opened.applicant_account, "applicant-7");
     }
 
     #[test]

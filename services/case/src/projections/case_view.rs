@@ -1,7 +1,8 @@
 //! `cases.case_view`: one row per case, for GetCase, FindCaseByApplication and ListCases.
 //!
-//! Fed from the case log (source `case`) by a `ProjectionRunner`; rebuilt from the PostgreSQL
-//! log by `projection::rebuild`. A row is only changed by an event of a newer stream version, so
+//! Fed from the case log (source `case`) by a `ProjectionRunner` and rebuilt from the PostgreSQL
+//! log by `projection::rebuild`, both as the worker role; queried in tenant-scoped transactions
+//! of the api role, behind row-level security (`migrations/0002_row_level_security.sql`). A row is only changed by an event of a newer stream version, so
 //! applying an event twice has no second effect.
 
 use chrono::{DateTime, Utc};
@@ -10,7 +11,7 @@ use futures::future::BoxFuture;
 use jobcenter_proto::case::v1 as proto;
 use projection::{Projection, ProjectionError};
 use prost::Message;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::CASE_OPENED;
@@ -110,9 +111,11 @@ pub struct CaseRow {
 const COLUMNS: &str = "case_id, status, applicant_family_name, applicant_given_name, \
                        household_size, postal_code, opened_at, application_ids, version";
 
-/// One case of a tenant.
+/// One case of a tenant. `conn` is a tenant-scoped transaction of the api role
+/// (`platform::db::begin_for_tenant`): row-level security hides every other tenant's rows, and
+/// the `tenant_id` condition keeps the query on the primary key.
 pub async fn get(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     tenant_id: &str,
     case_id: Uuid,
 ) -> Result<Option<CaseRow>, sqlx::Error> {
@@ -121,13 +124,13 @@ pub async fn get(
     ))
     .bind(tenant_id)
     .bind(case_id)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 
-/// The case of a tenant that holds `application_id`.
+/// The case of a tenant that holds `application_id` (`conn` as for [`get`]).
 pub async fn find_by_application(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     tenant_id: &str,
     application_id: Uuid,
 ) -> Result<Option<CaseRow>, sqlx::Error> {
@@ -138,7 +141,7 @@ pub async fn find_by_application(
     ))
     .bind(tenant_id)
     .bind(application_id)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 
@@ -149,9 +152,10 @@ pub struct ListCursor {
     pub case_id: Uuid,
 }
 
-/// Up to `limit` cases of a tenant, newest first, optionally of one status, after `after`.
+/// Up to `limit` cases of a tenant, newest first, optionally of one status, after `after`
+/// (`conn` as for [`get`]).
 pub async fn list(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     tenant_id: &str,
     status: Option<&str>,
     after: Option<ListCursor>,
@@ -168,6 +172,6 @@ pub async fn list(
     .bind(after.map(|c| c.opened_at))
     .bind(after.map(|c| c.case_id))
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await
 }

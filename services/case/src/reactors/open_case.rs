@@ -158,7 +158,8 @@ async fn record_emitted(tx: &mut PgConnection, at: LogPosition) -> Result<(), Pr
     Ok(())
 }
 
-/// The newest case-log position the reactor appended at, if any.
+/// The newest case-log position the reactor appended at, if any. Queries read it through the
+/// api role's pool without a tenant: it holds a position, no tenant's data.
 pub async fn last_emitted(pool: &PgPool) -> Result<Option<LogPosition>, sqlx::Error> {
     let row: Option<(i64, i64)> =
         sqlx::query_as("SELECT tx_id, position FROM cases.reactor_emitted WHERE reactor = $1")

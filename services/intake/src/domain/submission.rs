@@ -40,6 +40,10 @@ pub struct SubmitApplication {
     pub application: MainApplication,
     /// The legal moment of receipt, taken at the edge.
     pub received_at: DateTime<Utc>,
+    /// The authenticated caller's pseudonymous subject: the submission's owner.
+    pub submitted_by: String,
+    /// The applicant's own account, when the applicant submits for themselves.
+    pub applicant_account: Option<String>,
 }
 
 /// What happened to a submission. The payload is the proto message of `events.proto`,
@@ -85,11 +89,17 @@ pub fn decide_submit(
                     submission_id: cmd.submission_id.to_string(),
                     main_application: Some(application),
                     received_at: Some(timestamp(cmd.received_at)),
+                    submitted_by: cmd.submitted_by,
+                    applicant_account: cmd.applicant_account.unwrap_or_default(),
                 },
             )])
         }
         SubmissionState::Submitted(recorded) => {
-            if recorded.main_application.as_ref() == Some(&application) {
+            // A retry is the same content from the same caller; another caller reusing the id
+            // learns only that it is taken, never the recorded submission.
+            if recorded.main_application.as_ref() == Some(&application)
+                && recorded.submitted_by == cmd.submitted_by
+            {
                 Ok(Vec::new())
             } else {
                 Err(Rejection::SubmissionIdReused)

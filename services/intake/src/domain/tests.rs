@@ -167,6 +167,8 @@ fn command(req: &proto::SubmitApplicationRequest, tenant: &str) -> Option<Submit
         submission_id: parsed.submission_id,
         application: parsed.application,
         received_at: Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).single()?,
+        submitted_by: "applicant-1".into(),
+        applicant_account: Some("applicant-1".into()),
     })
 }
 
@@ -201,6 +203,36 @@ fn given_submitted_when_same_again_then_nothing_new() {
     let mut later = cmd;
     later.received_at += chrono::Duration::minutes(5);
     assert_eq!(decide_submit(&state, later), Ok(Vec::new()));
+}
+
+#[test]
+fn given_submitted_when_another_caller_reuses_the_id_then_refused() {
+    let Some(cmd) = command(&valid_request(), "jc-essen") else {
+        panic!("valid request did not parse");
+    };
+    let state = decide_submit(&SubmissionState::NotSubmitted, cmd.clone())
+        .unwrap_or_default()
+        .iter()
+        .fold(SubmissionState::NotSubmitted, evolve);
+    let mut other = cmd;
+    other.submitted_by = "applicant-2".into();
+    assert_eq!(
+        decide_submit(&state, other),
+        Err(Rejection::SubmissionIdReused)
+    );
+}
+
+#[test]
+fn the_submitter_and_applicant_account_are_recorded() {
+    let Some(cmd) = command(&valid_request(), "jc-essen") else {
+        panic!("valid request did not parse");
+    };
+    let events = decide_submit(&SubmissionState::NotSubmitted, cmd).unwrap_or_default();
+    let [Event::ApplicationSubmitted(e)] = events.as_slice() else {
+        panic!("one event expected: {events:?}");
+    };
+    assert_eq!(e.submitted_by, "applicant-1");
+    assert_eq!(e.applicant_account, "applicant-1");
 }
 
 #[test]

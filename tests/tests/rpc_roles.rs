@@ -1,0 +1,56 @@
+//! The RPC × role table in docs/security/rpc-roles.md is the services' authorization policies,
+//! rendered: a change of a policy without the docs (or the reverse) fails here.
+
+use platform::authz::RpcPolicy;
+
+const BEGIN: &str = "<!-- BEGIN GENERATED: rpc-roles -->";
+const END: &str = "<!-- END GENERATED: rpc-roles -->";
+
+/// Every service's policy, in the order the docs list them.
+const POLICIES: [RpcPolicy; 2] = [intake::authorization::POLICY, case::authorization::POLICY];
+
+fn rendered() -> String {
+    POLICIES
+        .iter()
+        .map(RpcPolicy::to_markdown)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_documented_rpc_role_table_is_the_policy() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/security/rpc-roles.md");
+    let doc = std::fs::read_to_string(path).expect("docs/security/rpc-roles.md exists");
+    let start = doc.find(BEGIN).expect("begin marker") + BEGIN.len();
+    let end = doc.find(END).expect("end marker");
+    let documented = doc[start..end].trim();
+    let expected = rendered();
+    assert_eq!(
+        documented,
+        expected.trim(),
+        "docs/security/rpc-roles.md is out of date; replace the generated part with:\n{expected}"
+    );
+}
+
+#[test]
+fn every_rpc_of_every_service_has_an_entry() {
+    for policy in POLICIES {
+        let problems = policy
+            .check_against_descriptors(jobcenter_proto::FILE_DESCRIPTOR_SET)
+            .expect("the service is described");
+        assert!(problems.is_empty(), "{}: {problems:?}", policy.service);
+    }
+}
+
+#[test]
+fn every_service_of_the_contract_has_a_policy() {
+    let services = platform::authz::service_names(jobcenter_proto::FILE_DESCRIPTOR_SET)
+        .expect("the contract decodes");
+    assert!(!services.is_empty());
+    for service in services {
+        assert!(
+            POLICIES.iter().any(|policy| policy.service == service),
+            "{service} has no authorization policy"
+        );
+    }
+}
