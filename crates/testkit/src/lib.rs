@@ -7,6 +7,7 @@
 
 mod database;
 mod nats;
+pub mod raw_grpc;
 
 pub use database::{TestDatabase, admin_url, ensure_roles, roles};
 pub use nats::{TestNats, nats_server_binary};

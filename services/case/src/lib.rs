@@ -37,6 +37,8 @@ use crate::reactors::open_case::OpenCaseReactor;
 
 /// PostgreSQL schema of the case log, the read models and the checkpoints.
 pub const SCHEMA: &str = "cases";
+/// PostgreSQL schema of the case service's read-access log (never relayed).
+pub const ACCESS_SCHEMA: &str = "cases_access";
 /// Name of the case log in position tokens (`case:<tx>:<pos>`) and on the bus (`EV_CASE`).
 pub const LOG_NAME: &str = "case";
 /// The service whose events the reactor consumes.
@@ -90,6 +92,8 @@ pub enum StartError {
     Nats(#[from] platform::nats::NatsError),
     #[error("JetStream stream could not be prepared")]
     Stream(#[from] eventlog::wire::EnsureStreamError),
+    #[error("read-access log unavailable")]
+    AccessLog(#[from] access_log::AccessLogError),
     #[error("event log could not be installed")]
     EventLog(#[from] eventlog::EventLogError),
     #[error("projection set-up failed")]
@@ -111,6 +115,7 @@ pub const RELATIONS: &[&str] = &[
     "cases.case_view",
     "cases.reactor_emitted",
     "cases.projection_checkpoints",
+    "cases_access.events",
 ];
 
 /// Creates or updates everything the case service keeps in PostgreSQL, with row-level security
@@ -118,6 +123,7 @@ pub const RELATIONS: &[&str] = &[
 /// is configured, or once per release by `case migrate`.
 pub async fn install(owner: &PgPool) -> Result<(), StartError> {
     EventLog::install(owner, SCHEMA).await?;
+    access_log::AccessLog::install(owner, ACCESS_SCHEMA).await?;
     migrations::run(owner).await?;
     projection::install(owner, SCHEMA).await?;
     Ok(())
@@ -149,6 +155,10 @@ impl Application {
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let port = listener.local_addr().map_err(StartError::Listener)?.port();
+        // A misconfigured server (no TLS in production, unreadable certificates) stops here,
+        // before anything is connected.
+        let mut server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
+        server.check()?;
         // With an owner URL the service installs itself (local runs, tests); without one a
         // migration job has, and the service only checks.
         let installed_here = match platform::db::connect_owner(&config.database).await? {
@@ -177,10 +187,14 @@ impl Application {
         // Both streams must exist before consumers attach (intake may start later than us).
         eventlog::wire::ensure_stream(&js, INTAKE_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
-        let server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
+        let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
+        let server = server
+            .with_refusal_recorder(std::sync::Arc::new(access.clone()))
+            .with_authorization(vec![authorization::POLICY]);
         let api = api::CaseApi::new(
             pools.api.clone(),
             log.clone(),
+            access,
             Duration::from_millis(config.read_wait_timeout_ms),
         );
         let routes = Routes::new(

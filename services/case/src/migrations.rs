@@ -19,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_row_level_security",
         include_str!("../migrations/0002_row_level_security.sql"),
     ),
+    (
+        "0003_applicant_account",
+        include_str!("../migrations/0003_applicant_account.sql"),
+    ),
 ];
 
 /// Applies every migration file (idempotent). Run it as the owner role: the files create the

@@ -475,7 +475,7 @@ async fn with_a_wrong_tenant_the_api_role_reads_no_row_of_another() {
         .expect("begin");
     let found = case_view::get(&mut tx, "jc-a", ids[0]).await.expect("get");
     assert_eq!(found, None);
-    let listed = case_view::list(&mut tx, "jc-a", None, None, 10)
+    let listed = case_view::list(&mut tx, "jc-a", None, None, None, 10)
         .await
         .expect("list");
     assert!(listed.is_empty());
@@ -487,7 +487,7 @@ async fn with_its_tenant_the_api_role_reads_its_rows() {
     let mut tx = platform::db::begin_for_tenant(db.api_pool(), &tenant("jc-a"))
         .await
         .expect("begin");
-    let listed = case_view::list(&mut tx, "jc-a", None, None, 10)
+    let listed = case_view::list(&mut tx, "jc-a", None, None, None, 10)
         .await
         .expect("list");
     let listed: BTreeSet<Uuid> = listed.into_iter().map(|row| row.case_id).collect();

@@ -1,10 +1,16 @@
-//! gRPC handlers of `jobcenter.intake.v1.IntakeService`: authorise, convert, decide, answer.
+//! gRPC handlers of `jobcenter.intake.v1.IntakeService`: convert, decide, answer.
+//!
+//! Who may call what is decided before a handler runs (`crate::authorization::POLICY`); a
+//! handler applies the granted scope to the objects it reads (an applicant or partner system
+//! reaches only what it submitted) and records every read in the read-access log.
 
+use access_log::{AccessLog, ObjectKind, ObjectRef, ReadContext};
 use chrono::Utc;
 use eventlog::EventLog;
 use jobcenter_proto::intake::v1 as proto;
 use jobcenter_proto::intake::v1::intake_service_server::IntakeService;
-use platform::{CallerContext, Role};
+use platform::Role;
+use platform::authz::{Authorized, Scope};
 use sqlx::PgPool;
 use tonic::{Request, Response, Status};
 
@@ -12,26 +18,39 @@ use crate::domain::{FieldPath, SubmissionId, SubmitApplication, parse_submit_req
 use crate::error::IntakeError;
 use crate::submissions::{self, Accepted, Provenance};
 
-/// Roles that may submit and read submissions.
-const ALLOWED: &[Role] = &[
-    Role::Applicant,
-    Role::PartnerSystem,
-    Role::Caseworker,
-    Role::TeamLead,
-];
-
 /// The intake gRPC service.
 #[derive(Debug, Clone)]
 pub struct IntakeApi {
     log: EventLog,
     pool: PgPool,
+    access: AccessLog,
 }
 
 impl IntakeApi {
-    /// A service recording into `log` (the worker role's) and reading submissions back through
-    /// `pool` (the api role's, one tenant per transaction).
-    pub fn new(log: EventLog, pool: PgPool) -> Self {
-        Self { log, pool }
+    /// A service recording into `log` (the worker role's), reading submissions back through
+    /// `pool` (the api role's, one tenant per transaction) and recording reads in `access`.
+    pub fn new(log: EventLog, pool: PgPool, access: AccessLog) -> Self {
+        Self { log, pool, access }
+    }
+
+    /// GetSubmission's read: the submission, if the caller may reach it.
+    async fn read_submission(
+        &self,
+        read: &ReadContext,
+        request: &proto::GetSubmissionRequest,
+    ) -> Result<Response<proto::GetSubmissionResponse>, Status> {
+        let submission_id =
+            SubmissionId::parse(&request.submission_id, &FieldPath::root("submission_id"))
+                .map_err(|v| IntakeError::Invalid(vec![v]))?;
+        let tenant = &read.caller().tenant_id;
+        let accepted = submissions::get(&self.log, &self.pool, tenant, submission_id).await?;
+        // Someone else's submission is as absent as another tenant's: no existence oracle.
+        if !read.may_reach(&accepted.event.submitted_by) {
+            return Err(IntakeError::NotFound.into());
+        }
+        Ok(Response::new(proto::GetSubmissionResponse {
+            submission: Some(self.response(&accepted)),
+        }))
     }
 
     fn response(&self, accepted: &Accepted) -> proto::Submission {
@@ -62,8 +81,7 @@ impl IntakeService for IntakeApi {
         &self,
         request: Request<proto::SubmitApplicationRequest>,
     ) -> Result<Response<proto::SubmitApplicationResponse>, Status> {
-        let caller = CallerContext::from_request(&request)?;
-        caller.require_any(ALLOWED)?;
+        let Authorized { caller, scope, .. } = Authorized::from_request(&request)?;
         tracing::Span::current().record("tenant", caller.tenant_id.as_str());
         // The legal moment of receipt is taken here, at the edge, before anything else.
         let received_at = Utc::now();
@@ -75,8 +93,8 @@ impl IntakeService for IntakeApi {
             application: parsed.application,
             received_at,
             submitted_by: caller.subject.clone(),
-            applicant_account: caller
-                .has_role(Role::Applicant)
+            // The applicant applying for themselves: their account may later see the case.
+            applicant_account: (scope == Scope::Own && caller.has_role(Role::Applicant))
                 .then(|| caller.subject.clone()),
         };
         let provenance = Provenance {
@@ -97,18 +115,20 @@ impl IntakeService for IntakeApi {
         &self,
         request: Request<proto::GetSubmissionRequest>,
     ) -> Result<Response<proto::GetSubmissionResponse>, Status> {
-        let caller = CallerContext::from_request(&request)?;
-        caller.require_any(ALLOWED)?;
-        tracing::Span::current().record("tenant", caller.tenant_id.as_str());
-        let submission_id = SubmissionId::parse(
-            &request.get_ref().submission_id,
-            &FieldPath::root("submission_id"),
-        )
-        .map_err(|v| IntakeError::Invalid(vec![v]))?;
-        let accepted =
-            submissions::get(&self.log, &self.pool, &caller.tenant_id, submission_id).await?;
-        Ok(Response::new(proto::GetSubmissionResponse {
-            submission: Some(self.response(&accepted)),
-        }))
+        let read = ReadContext::from_request(&request)?;
+        tracing::Span::current().record("tenant", read.caller().tenant_id.as_str());
+        let submission = ObjectRef::parse(ObjectKind::Submission, &request.get_ref().submission_id);
+        let found = |response: &Response<proto::GetSubmissionResponse>| {
+            response
+                .get_ref()
+                .submission
+                .as_ref()
+                .and_then(|s| ObjectRef::parse(ObjectKind::Application, &s.application_id))
+        };
+        let read_it = self.read_submission(&read, request.get_ref());
+        Ok(self
+            .access
+            .audited_with(&read, submission, read_it, found)
+            .await?)
     }
 }

@@ -13,6 +13,9 @@ pub mod domain;
 pub mod error;
 pub mod submissions;
 
+use std::sync::Arc;
+
+use access_log::AccessLog;
 use eventlog::EventLog;
 use eventlog::relay::{Relay, RelayConfig};
 use jobcenter_proto::intake::v1::intake_service_server::IntakeServiceServer;
@@ -26,6 +29,8 @@ use tonic::service::Routes;
 
 /// PostgreSQL schema of the intake log.
 pub const SCHEMA: &str = "intake";
+/// PostgreSQL schema of the intake service's read-access log (never relayed).
+pub const ACCESS_SCHEMA: &str = "intake_access";
 /// Service name of the log on the bus (`EV_INTAKE`, `ev.intake.>`).
 pub const SERVICE: &str = "intake";
 /// Environment prefix of the settings.
@@ -60,6 +65,8 @@ pub enum StartError {
     Nats(#[from] platform::nats::NatsError),
     #[error("event log could not be installed")]
     EventLog(#[from] eventlog::EventLogError),
+    #[error("read-access log unavailable")]
+    AccessLog(#[from] access_log::AccessLogError),
     #[error("listener has no address")]
     Listener(#[source] std::io::Error),
     #[error("gRPC server failed")]
@@ -72,13 +79,14 @@ pub enum StartError {
 }
 
 /// What the running service needs in PostgreSQL; checked at start when it does not install it.
-pub const RELATIONS: &[&str] = &["intake.events"];
+pub const RELATIONS: &[&str] = &["intake.events", "intake_access.events"];
 
 /// Creates or updates everything the intake service keeps in PostgreSQL (its event log, with
 /// row-level security and grants) through the owner role's pool. Idempotent: run at every start
 /// when an owner URL is configured, or once per release by `intake migrate`.
 pub async fn install(owner: &PgPool) -> Result<(), StartError> {
     EventLog::install(owner, SCHEMA).await?;
+    AccessLog::install(owner, ACCESS_SCHEMA).await?;
     Ok(())
 }
 
@@ -106,6 +114,10 @@ impl Application {
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let port = listener.local_addr().map_err(StartError::Listener)?.port();
+        // A misconfigured server (no TLS in production, unreadable certificates) stops here,
+        // before anything is connected.
+        let mut server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
+        server.check()?;
         // With an owner URL the service installs itself (local runs, tests); without one a
         // migration job has, and the service only checks.
         let installed_here = match platform::db::connect_owner(&config.database).await? {
@@ -121,6 +133,7 @@ impl Application {
         if !installed_here {
             platform::db::require_relations(&pools.worker, RELATIONS).await?;
         }
+        let access = AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, SERVICE)?;
         let log = EventLog::new(pools.worker, SCHEMA)?;
         let nats = platform::nats::connect(&config.nats).await?;
         let relay = Relay::new(
@@ -128,8 +141,10 @@ impl Application {
             async_nats::jetstream::new(nats),
             RelayConfig::new(SERVICE),
         );
-        let server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
-        let api = IntakeServiceServer::new(api::IntakeApi::new(log, pools.api))
+        let server = server
+            .with_refusal_recorder(Arc::new(access.clone()))
+            .with_authorization(vec![authorization::POLICY]);
+        let api = IntakeServiceServer::new(api::IntakeApi::new(log, pools.api, access))
             .max_decoding_message_size(config.server.max_message_bytes);
         let routes = Routes::new(api);
         Ok(Self {

@@ -12,6 +12,7 @@ use tonic::{Code, Request};
 
 struct TestApp {
     client: IntakeServiceClient<Channel>,
+    address: String,
     db: TestDatabase,
     cancel: CancellationToken,
     _nats: TestNats,
@@ -38,11 +39,13 @@ async fn spawn_app() -> TestApp {
     let port = app.port();
     let cancel = CancellationToken::new();
     tokio::spawn(app.run_until_stopped(cancel.clone()));
-    let client = IntakeServiceClient::connect(format!("http://127.0.0.1:{port}"))
+    let address = format!("http://127.0.0.1:{port}");
+    let client = IntakeServiceClient::connect(address.clone())
         .await
         .expect("connect");
     TestApp {
         client,
+        address,
         db,
         cancel,
         _nats: nats,
@@ -50,11 +53,16 @@ async fn spawn_app() -> TestApp {
 }
 
 fn as_caller<T>(message: T, tenant: &str) -> Request<T> {
+    as_subject(message, tenant, "portal-test", "applicant")
+}
+
+/// `message` from `subject` of `tenant` with `roles` (development identity metadata).
+fn as_subject<T>(message: T, tenant: &str, subject: &str, roles: &str) -> Request<T> {
     let mut request = Request::new(message);
     let md = request.metadata_mut();
     md.insert("x-jc-tenant", tenant.parse().unwrap());
-    md.insert("x-jc-subject", "portal-test".parse().unwrap());
-    md.insert("x-jc-roles", "applicant".parse().unwrap());
+    md.insert("x-jc-subject", subject.parse().unwrap());
+    md.insert("x-jc-roles", roles.parse().unwrap());
     request
 }
 
@@ -261,4 +269,117 @@ async fn the_same_submission_id_in_two_tenants_is_two_applications() {
         b.submission.unwrap().application_id
     );
     assert_eq!(events_in_log(&app).await, 2);
+}
+
+#[tokio::test]
+async fn a_submission_is_visible_to_its_submitter_and_staff_only() {
+    let mut app = spawn_app().await;
+    let id = uuid::Uuid::new_v4().to_string();
+    app.client
+        .submit_application(as_subject(
+            valid_request(&id),
+            "jc-essen",
+            "applicant-1",
+            "applicant",
+        ))
+        .await
+        .expect("submitted");
+    let get = |subject: &str, roles: &str| {
+        as_subject(
+            proto::GetSubmissionRequest {
+                submission_id: id.clone(),
+            },
+            "jc-essen",
+            subject,
+            roles,
+        )
+    };
+    app.client
+        .get_submission(get("applicant-1", "applicant"))
+        .await
+        .expect("the submitter reads it");
+    app.client
+        .get_submission(get("cw-1", "caseworker"))
+        .await
+        .expect("a caseworker of the jobcenter reads it");
+    let status = app
+        .client
+        .get_submission(get("applicant-2", "applicant"))
+        .await
+        .expect_err("another applicant");
+    assert_eq!(status.code(), Code::NotFound);
+    let status = app
+        .client
+        .get_submission(get("partner/other", "partner-system"))
+        .await
+        .expect_err("a partner system that did not submit it");
+    assert_eq!(status.code(), Code::NotFound);
+
+    // Another applicant reusing the id learns only that it is taken, not the submission.
+    let status = app
+        .client
+        .submit_application(as_subject(
+            valid_request(&id),
+            "jc-essen",
+            "applicant-2",
+            "applicant",
+        ))
+        .await
+        .expect_err("the id is taken");
+    assert_eq!(status.code(), Code::AlreadyExists);
+    assert!(!status.message().contains(&id));
+    assert_eq!(events_in_log(&app).await, 1);
+}
+
+#[tokio::test]
+async fn oversized_and_malformed_messages_are_refused_and_the_service_keeps_serving() {
+    use bytes::Bytes;
+    use prost::Message;
+
+    let mut app = spawn_app().await;
+    let channel = tonic::transport::Endpoint::from_shared(app.address.clone())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let submit = "/jobcenter.intake.v1.IntakeService/SubmitApplication";
+    let raw = |bytes: Vec<u8>| as_caller(Bytes::from(bytes), "jc-essen");
+
+    // Over the 4 MiB limit: refused before decoding.
+    let mut big = valid_request(&uuid::Uuid::new_v4().to_string());
+    if let Some(app) = big.main_application.as_mut() {
+        app.iban = "X".repeat(5 * 1024 * 1024);
+    }
+    let status = testkit::raw_grpc::unary(channel.clone(), submit, raw(big.encode_to_vec()))
+        .await
+        .expect_err("too large");
+    // tonic answers a message over the decoding limit with OUT_OF_RANGE (the limit is named,
+    // nothing else); clients treat it like RESOURCE_EXHAUSTED.
+    assert!(
+        matches!(status.code(), Code::OutOfRange | Code::ResourceExhausted),
+        "{status:?}"
+    );
+
+    // Not protobuf, and a string that is not UTF-8: refused, with no internals in the answer.
+    let not_utf8 = vec![0x0a, 0x03, 0xff, 0xfe, 0xfd];
+    for bytes in [vec![0xff; 64], not_utf8] {
+        let status = testkit::raw_grpc::unary(channel.clone(), submit, raw(bytes))
+            .await
+            .expect_err("malformed");
+        assert_ne!(status.code(), Code::Ok);
+        let message = status.message().to_lowercase();
+        for internal in ["select", "insert", "sql", "/src/", "panicked", ".rs:"] {
+            assert!(!message.contains(internal), "{message}");
+        }
+    }
+    assert_eq!(events_in_log(&app).await, 0);
+
+    // The service still serves.
+    app.client
+        .submit_application(as_caller(
+            valid_request(&uuid::Uuid::new_v4().to_string()),
+            "jc-essen",
+        ))
+        .await
+        .expect("still serving");
 }

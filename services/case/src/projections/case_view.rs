@@ -59,8 +59,8 @@ impl Projection for CaseView {
         Box::pin(projection::digest_rows(
             conn,
             "SELECT tenant_id, case_id, status, applicant_family_name, applicant_given_name, \
-             household_size, postal_code, opened_at, application_ids, version \
-             FROM cases.case_view ORDER BY tenant_id, case_id",
+             household_size, postal_code, opened_at, application_ids, version, \
+             applicant_account FROM cases.case_view ORDER BY tenant_id, case_id",
         ))
     }
 }
@@ -76,8 +76,9 @@ async fn insert_opened(
         Uuid::parse_str(&opened.application_id).map_err(|_| invalid("application id"))?;
     sqlx::query(
         "INSERT INTO cases.case_view (tenant_id, case_id, status, applicant_family_name, \
-         applicant_given_name, household_size, postal_code, opened_at, application_ids, version) \
-         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, ARRAY[$8]::uuid[], $9) \
+         applicant_given_name, household_size, postal_code, opened_at, application_ids, version, \
+         applicant_account) \
+         VALUES ($1, $2, 'open', $3, $4, $5, $6, $7, ARRAY[$8]::uuid[], $9, $10) \
          ON CONFLICT (tenant_id, case_id) DO NOTHING",
     )
     .bind(&event.tenant_id)
@@ -89,6 +90,7 @@ async fn insert_opened(
     .bind(event.recorded_at)
     .bind(application_id)
     .bind(event.version)
+    .bind(&opened.applicant_account)
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -106,10 +108,13 @@ pub struct CaseRow {
     pub opened_at: DateTime<Utc>,
     pub application_ids: Vec<Uuid>,
     pub version: i32,
+    /// The applicant's account subject, or empty (see migration 0003).
+    pub applicant_account: String,
 }
 
 const COLUMNS: &str = "case_id, status, applicant_family_name, applicant_given_name, \
-                       household_size, postal_code, opened_at, application_ids, version";
+                       household_size, postal_code, opened_at, application_ids, version, \
+                       applicant_account";
 
 /// One case of a tenant. `conn` is a tenant-scoped transaction of the api role
 /// (`platform::db::begin_for_tenant`): row-level security hides every other tenant's rows, and
@@ -152,18 +157,20 @@ pub struct ListCursor {
     pub case_id: Uuid,
 }
 
-/// Up to `limit` cases of a tenant, newest first, optionally of one status, after `after`
-/// (`conn` as for [`get`]).
+/// Up to `limit` cases of a tenant, newest first, optionally of one status and only of one
+/// applicant account (`owner`), after `after` (`conn` as for [`get`]).
 pub async fn list(
     conn: &mut PgConnection,
     tenant_id: &str,
     status: Option<&str>,
+    owner: Option<&str>,
     after: Option<ListCursor>,
     limit: i64,
 ) -> Result<Vec<CaseRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM cases.case_view \
          WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) \
+           AND ($6::text IS NULL OR applicant_account = $6) \
            AND ($3::timestamptz IS NULL OR (opened_at, case_id) < ($3, $4)) \
          ORDER BY opened_at DESC, case_id DESC LIMIT $5"
     ))
@@ -172,6 +179,7 @@ pub async fn list(
     .bind(after.map(|c| c.opened_at))
     .bind(after.map(|c| c.case_id))
     .bind(limit)
+    .bind(owner)
     .fetch_all(conn)
     .await
 }
