@@ -353,6 +353,7 @@ async fn bad_client_certificates_are_refused_at_the_handshake() {
             "client_certificate_wrong_usage",
         ),
     ];
+    let mut expected = Vec::new();
     for (failures, (certificate, reason)) in (1..).zip(cases) {
         let certificate = certificate.expect("certificate");
         let result = whoami_with(&pki, running.address, Some(&certificate)).await;
@@ -360,10 +361,21 @@ async fn bad_client_certificates_are_refused_at_the_handshake() {
         assert_ne!(status.code(), Code::Ok, "{reason}");
         running.wait_for_handshake_failures(failures).await;
         assert_eq!(running.failures.count_of(reason), 1, "{reason}");
+        expected.push(reason);
     }
     assert_eq!(running.probe.calls.load(Ordering::SeqCst), 0);
-    // A failed handshake carries no call: nothing for the read-access log.
-    assert!(running.recorder.reasons().is_empty());
+    // Each refused certificate is an authentication failure on record, under the handshake's
+    // pseudo-RPC, with the peer and no caller (recorded right after it is counted).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while running.recorder.reasons().len() < expected.len() && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(running.recorder.reasons(), expected);
+    for call in running.recorder.0.lock().expect("not poisoned").iter() {
+        assert_eq!(call.rpc, platform::auth::tls::HANDSHAKE_RPC);
+        assert!(call.caller.is_none() && call.peer.is_some());
+    }
     running.stop().await;
 }
 

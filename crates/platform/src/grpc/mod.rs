@@ -224,7 +224,10 @@ impl GrpcServer {
         };
 
         let tls = security.acceptor.is_tls();
-        let (incoming, accept) = security.acceptor.spawn(listener, stop_accepting.clone());
+        let (incoming, accept) = security
+            .acceptor
+            .with_refusal_recorder(self.recorder.clone())
+            .spawn(listener, stop_accepting.clone());
         let router = Server::builder()
             .timeout(self.cfg.request_timeout())
             .concurrency_limit_per_connection(self.cfg.concurrency_limit_per_connection)

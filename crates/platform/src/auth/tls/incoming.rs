@@ -29,6 +29,9 @@ const BACKLOG: usize = 64;
 /// Pause after a failed `accept` (e.g. out of file descriptors), so the loop does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
+/// The pseudo-RPC under which failed TLS handshakes are recorded (no RPC was reached).
+pub const HANDSHAKE_RPC: &str = "/_tls/handshake";
+
 /// How many TLS handshakes of a server failed, in total and by reason (shared, cheap to
 /// clone).
 #[derive(Debug, Clone, Default)]
@@ -70,6 +73,7 @@ pub struct Acceptor {
     trust_domain: Option<TrustDomain>,
     handshake_timeout: Duration,
     failures: HandshakeFailures,
+    recorder: Option<crate::audit::SharedRefusalRecorder>,
 }
 
 impl std::fmt::Debug for Acceptor {
@@ -90,6 +94,7 @@ impl Acceptor {
             trust_domain: None,
             handshake_timeout: Duration::ZERO,
             failures: HandshakeFailures::default(),
+            recorder: None,
         }
     }
 
@@ -104,12 +109,20 @@ impl Acceptor {
             trust_domain,
             handshake_timeout,
             failures: HandshakeFailures::default(),
+            recorder: None,
         }
     }
 
     /// Counts failed handshakes in `failures` (e.g. a counter the server handed out earlier).
     pub fn with_failure_counter(mut self, failures: HandshakeFailures) -> Self {
         self.failures = failures;
+        self
+    }
+
+    /// Reports failed handshakes (but connections closed before a ClientHello: probes and
+    /// scans) to `recorder`, as refused calls of the pseudo-RPC [`HANDSHAKE_RPC`].
+    pub fn with_refusal_recorder(mut self, recorder: crate::audit::SharedRefusalRecorder) -> Self {
+        self.recorder = Some(recorder);
         self
     }
 
@@ -205,6 +218,17 @@ impl Acceptor {
             tracing::debug!(%peer, reason, "TLS handshake failed");
         } else {
             tracing::warn!(%peer, reason, "TLS handshake failed");
+            // A refused certificate is an authentication failure: on record like the others.
+            if let Some(recorder) = &self.recorder {
+                recorder
+                    .record(crate::audit::RefusedCall {
+                        rpc: HANDSHAKE_RPC.to_owned(),
+                        caller: None,
+                        peer: Some(peer),
+                        refusal: crate::audit::Refusal::Unauthenticated { reason },
+                    })
+                    .await;
+            }
         }
     }
 

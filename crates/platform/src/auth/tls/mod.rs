@@ -20,7 +20,7 @@ mod server_config;
 mod spiffe;
 
 pub use connection::{ClientCertificate, Connection, ConnectionInfo};
-pub use incoming::{Acceptor, HandshakeFailures};
+pub use incoming::{Acceptor, HANDSHAKE_RPC, HandshakeFailures};
 pub use server_config::{TlsFiles, TlsSetupError, crypto_provider, server_config};
 pub use spiffe::{
     CertificateError, InvalidTrustDomain, TrustDomain, caller_from_certificate,
