@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Stops what deploy/local/up.sh started (services first, then NATS). PostgreSQL keeps running.
+# Stops what deploy/local/up.sh started (services first, then the development issuer and NATS).
+# PostgreSQL keeps running; the data (.local/nats, the database) and the issuer's key stay.
 set -euo pipefail
 RUN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.local/run"
-for name in case intake nats; do
+for name in case intake issuer nats; do
   pidfile="$RUN/$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"
@@ -12,5 +13,5 @@ for name in case intake nats; do
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$pidfile"
+  rm -f "$pidfile" "$RUN/$name.settings"
 done

@@ -1,22 +1,53 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole platform locally, with demo data: PostgreSQL, a private nats-server
-# (port 14222, data in .local/nats), the intake (50051) and case (50052) services, then loads the
-# demo households. Idempotent: what already runs is left running.
+# (port 14222, data in .local/nats), a development OIDC issuer (18080, key in .local/issuer), the
+# intake (50051) and case (50052) services, then loads the demo households with tokens from that
+# issuer. Idempotent: what already runs with the same settings is left running.
+#
+# The services run in development mode (plaintext gRPC, development identities trusted) with OIDC
+# configured, so both tokens and `x-jc-*` development identities work. For this machine only:
+# production needs TLS and OIDC and/or mTLS (docs/security/transport.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 LOCAL="$ROOT/.local"
 RUN="$LOCAL/run"
 LOGS="$LOCAL/log"
+ISSUER_DIR="$LOCAL/issuer"
 NATS_PORT="${JC_LOCAL_NATS_PORT:-14222}"
+ISSUER_PORT="${JC_LOCAL_ISSUER_PORT:-18080}"
 DATABASE="${JC_LOCAL_DATABASE:-jobcenter}"
 # One URL per database role (docs/security/row-level-security.md); no passwords: setup.sh trusts
 # loopback connections on this development machine.
 db_url() { printf 'postgres://%s@127.0.0.1:5432/%s' "$1" "$DATABASE"; }
-mkdir -p "$RUN" "$LOGS"
+mkdir -p "$RUN" "$LOGS" "$ISSUER_DIR"
 
 log() { printf '\033[1m[up]\033[0m %s\n' "$*"; }
 running() { [ -f "$RUN/$1.pid" ] && kill -0 "$(cat "$RUN/$1.pid")" 2>/dev/null; }
+# Stops a process this script started, like down.sh does.
+stop() {
+  local pid
+  pid="$(cat "$RUN/$1.pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$RUN/$1.pid"
+}
+# Ends the script when a process it started has died, showing the end of its log.
+fail_if_dead() {
+  running "$1" && return
+  log "$1 did not start or stopped; the end of .local/log/$1.log:"
+  tail -n 30 "$LOGS/$1.log" >&2 || true
+  exit 1
+}
+# The CLI as the demo uses it: the caller's own JC_* settings (a token exported in this shell, an
+# identity, other addresses) must not change who loads the demo or where. Its errors come without
+# a backtrace (RUST_LIB_BACKTRACE=0; panics still get one), so the message is what one sees.
+ctl() {
+  env -u JC_TOKEN -u JC_DEV_ISSUER_DIR -u JC_TENANT -u JC_SUBJECT -u JC_ROLES \
+      -u JC_INTAKE_ADDR -u JC_CASE_ADDR -u JC_CA_FILE RUST_LIB_BACKTRACE=0 \
+      target/debug/jobcenterctl "$@"
+}
 
 deploy/local/setup.sh
 
@@ -48,42 +79,105 @@ else
   "$LOCAL/venv/bin/nats-server" -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$LOCAL/nats" >"$LOGS/nats.log" 2>&1 &
   echo $! >"$RUN/nats.pid"
   for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$NATS_PORT") 2>/dev/null && break; sleep 0.1; done
+  fail_if_dead nats
 fi
 
+# The development issuer: its key stays in .local/issuer across runs (tokens stay valid after a
+# restart); it writes .local/issuer/issuer-url once it serves, and removes it when it stops.
+if running issuer; then
+  log "development OIDC issuer is running"
+else
+  rm -f "$ISSUER_DIR/issuer-url" # left behind by an issuer that was killed
+  log "starting the development OIDC issuer on 127.0.0.1:$ISSUER_PORT (log: .local/log/issuer.log)"
+  env RUST_LIB_BACKTRACE=0 target/debug/jobcenterctl dev-issuer serve --dir "$ISSUER_DIR" \
+    --listen "127.0.0.1:$ISSUER_PORT" >"$LOGS/issuer.log" 2>&1 &
+  echo $! >"$RUN/issuer.pid"
+  for _ in $(seq 1 100); do
+    [ -s "$ISSUER_DIR/issuer-url" ] && break
+    fail_if_dead issuer
+    sleep 0.1
+  done
+fi
+if [ ! -s "$ISSUER_DIR/issuer-url" ]; then
+  log "the development issuer wrote no .local/issuer/issuer-url; see .local/log/issuer.log"
+  exit 1
+fi
+ISSUER_URL="$(cat "$ISSUER_DIR/issuer-url")"
+
+# A service's settings, one NAME=value per line. A running service started with other settings
+# (an older up.sh, another issuer URL) or from an older build is restarted, so tokens from this
+# issuer always work and the demo runs the code just built.
+service_settings() {
+  local prefix="$1" port="$2" audience="$3"
+  printf '%s\n' \
+    "${prefix}SERVER__GRPC_ADDR=127.0.0.1:$port" \
+    "${prefix}SERVER__MODE=development" \
+    "${prefix}SERVER__OIDC__ISSUER=$ISSUER_URL" \
+    "${prefix}SERVER__OIDC__AUDIENCE=$audience" \
+    "${prefix}DATABASE__OWNER_URL=$(db_url jobcenter_owner)" \
+    "${prefix}DATABASE__API_URL=$(db_url jobcenter_api)" \
+    "${prefix}DATABASE__WORKER_URL=$(db_url jobcenter_worker)" \
+    "${prefix}NATS__URL=nats://127.0.0.1:$NATS_PORT"
+}
+
 start_service() {
-  local name="$1" port="$2" prefix="$3"
+  local name="$1" port="$2" prefix="$3" audience="$4" settings started
+  settings="$(service_settings "$prefix" "$port" "$audience")"
+  started="$(printf '%s\n# build %s' "$settings" "$(stat -c %Y "target/debug/$name")")"
   if running "$name"; then
-    log "$name is running"
-    return
+    if [ "$started" = "$(cat "$RUN/$name.settings" 2>/dev/null)" ]; then
+      log "$name is running"
+      return
+    fi
+    log "$name runs with other settings or an older build: restarting it"
+    stop "$name"
   fi
   log "starting $name on 127.0.0.1:$port (log: .local/log/$name.log)"
-  env "${prefix}SERVER__GRPC_ADDR=127.0.0.1:$port" \
-      "${prefix}SERVER__MODE=development" \
-      "${prefix}DATABASE__OWNER_URL=$(db_url jobcenter_owner)" \
-      "${prefix}DATABASE__API_URL=$(db_url jobcenter_api)" \
-      "${prefix}DATABASE__WORKER_URL=$(db_url jobcenter_worker)" \
-      "${prefix}NATS__URL=nats://127.0.0.1:$NATS_PORT" \
-      "target/debug/$name" >"$LOGS/$name.log" 2>&1 &
+  local -a assignments
+  mapfile -t assignments <<<"$settings"
+  env "${assignments[@]}" "target/debug/$name" >"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
+  printf '%s\n' "$started" >"$RUN/$name.settings"
 }
-start_service intake 50051 JC_INTAKE_
-start_service case 50052 JC_CASE_
+start_service intake 50051 JC_INTAKE_ jobcenter-intake
+start_service case 50052 JC_CASE_ jobcenter-case
 
 log "waiting until both services are SERVING"
-for _ in $(seq 1 100); do
-  if target/debug/jobcenterctl health 2>/dev/null | grep -c SERVING | grep -q 2; then break; fi
+for _ in $(seq 1 150); do
+  if ctl health 2>/dev/null | grep -c SERVING | grep -q 2; then break; fi
+  fail_if_dead intake
+  fail_if_dead case
   sleep 0.2
 done
-target/debug/jobcenterctl health
+ctl health
 
-log "loading demo data"
-target/debug/jobcenterctl demo
+log "loading demo data (with tokens from the development issuer)"
+ctl --dev-issuer-dir "$ISSUER_DIR" demo
 
 cat <<TXT
 
-The platform runs. Try:
-  target/debug/jobcenterctl cases                      # the demo cases (as a caseworker of jc-musterstadt)
+The platform runs, in DEVELOPMENT MODE (plaintext, trusts x-jc-* identities): this machine only.
+  development OIDC issuer  $ISSUER_URL   (key and issuer-url in .local/issuer)
+  intake                   127.0.0.1:50051 (audience jobcenter-intake)
+  case                     127.0.0.1:50052 (audience jobcenter-case)
+
+Get a token (a caseworker of jc-musterstadt, valid for an hour) and call with it:
+  export JC_TOKEN=\$(target/debug/jobcenterctl --tenant jc-musterstadt --subject caseworker-1 --roles caseworker dev-token --dir .local/issuer)
+  target/debug/jobcenterctl cases                      # the demo cases
+  target/debug/jobcenterctl case <case-id>             # one case
   target/debug/jobcenterctl timeline <case-id>         # what happened on a case
-  target/debug/jobcenterctl --tenant jc-other cases    # another jobcenter sees nothing
+  unset JC_TOKEN                                       # back to the development identity
+
+Or let the CLI sign a token per call, as whoever you name:
+  target/debug/jobcenterctl --dev-issuer-dir .local/issuer --tenant jc-other cases    # another jobcenter sees nothing
+  target/debug/jobcenterctl --dev-issuer-dir .local/issuer --roles applicant \\
+      --subject applicant-00000000-0000-4000-8000-000000000001 cases               # an applicant sees their own case
+
+Any gRPC client (server reflection is on), e.g. grpcurl:
+  grpcurl -plaintext -H "authorization: Bearer \$JC_TOKEN" 127.0.0.1:50052 jobcenter.case.v1.CaseService/ListCases
+
+Who read what (the case service's read-access log, as the auditor role; intake's is intake_access):
+  psql -h 127.0.0.1 -U jobcenter_auditor $DATABASE -c "SELECT recorded_at, r->>'tenant' AS tenant, r->>'subject' AS subject, r->>'authentication' AS via, r->>'rpc' AS rpc, r->>'outcome' AS outcome, r->>'reason' AS reason FROM (SELECT recorded_at, convert_from(payload, 'UTF8')::jsonb AS r FROM cases_access.events) e ORDER BY recorded_at DESC LIMIT 10"
+
 Logs are in .local/log; stop everything with deploy/local/down.sh.
 TXT
