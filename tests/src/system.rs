@@ -1,0 +1,179 @@
+//! The whole platform for one test: a fresh database, a private NATS server, and the `intake`
+//! and `case` binaries — in development mode (plaintext, development identities) or production
+//! mode (TLS, tokens of a test issuer, partner certificates of a test CA, a health port).
+
+use std::net::SocketAddr;
+
+use jobcenter_proto::case::v1::case_service_client::CaseServiceClient;
+use jobcenter_proto::intake::v1::intake_service_client::IntakeServiceClient;
+use test_identities::ca::IssuedCertificate;
+use testkit::{TestDatabase, TestNats};
+use tonic::transport::Channel;
+
+use crate::HarnessError;
+use crate::identities::Identities;
+use crate::service::{Service, ServiceProcess, Settings};
+
+/// How the services are secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Security {
+    /// `server.mode = development`: plaintext, development identities trusted.
+    #[default]
+    Development,
+    /// `server.mode = production` with [`Identities`]: TLS, tokens, partner certificates.
+    Production,
+}
+
+/// How to start a [`System`].
+#[derive(Debug, Clone, Default)]
+pub struct SystemOptions {
+    /// Development or production mode.
+    pub security: Security,
+    /// Settings for both services, applied last (e.g. `TELEMETRY__LOG_FILTER`).
+    pub settings: Settings,
+}
+
+/// A running platform; everything stops when it is dropped.
+pub struct System {
+    intake: ServiceProcess,
+    case: ServiceProcess,
+    identities: Option<Identities>,
+    nats: TestNats,
+    db: TestDatabase,
+}
+
+impl std::fmt::Debug for System {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("System")
+            .field("intake", &self.intake)
+            .field("case", &self.case)
+            .field("database", &self.db.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl System {
+    /// Both services in development mode.
+    pub async fn development() -> Result<System, HarnessError> {
+        System::start(SystemOptions::default()).await
+    }
+
+    /// Both services in production mode, with fresh test identities.
+    pub async fn production() -> Result<System, HarnessError> {
+        System::start(SystemOptions {
+            security: Security::Production,
+            ..SystemOptions::default()
+        })
+        .await
+    }
+
+    /// Starts a database, NATS and both services as `options` say.
+    pub async fn start(options: SystemOptions) -> Result<System, HarnessError> {
+        let db = TestDatabase::create().await?;
+        let nats = TestNats::start().await?;
+        let identities = match options.security {
+            Security::Development => None,
+            Security::Production => Some(Identities::new().await?),
+        };
+        let settings = |service: Service| {
+            let mode = match &identities {
+                None => Settings::new().set("SERVER__MODE", "development"),
+                Some(identities) => identities.settings(service),
+            };
+            mode.merged(&options.settings)
+        };
+        let intake =
+            ServiceProcess::start(Service::Intake, &db, &nats, &settings(Service::Intake)).await?;
+        let case =
+            ServiceProcess::start(Service::Case, &db, &nats, &settings(Service::Case)).await?;
+        Ok(System {
+            intake,
+            case,
+            identities,
+            nats,
+            db,
+        })
+    }
+
+    /// The service process of `service`.
+    pub fn process(&self, service: Service) -> &ServiceProcess {
+        match service {
+            Service::Intake => &self.intake,
+            Service::Case => &self.case,
+        }
+    }
+
+    /// The gRPC address of `service`.
+    pub fn address(&self, service: Service) -> SocketAddr {
+        self.process(service).address()
+    }
+
+    /// The database (its `pool()` is the administrator's, for inspecting what the services did).
+    pub fn db(&self) -> &TestDatabase {
+        &self.db
+    }
+
+    /// The NATS server.
+    pub fn nats(&self) -> &TestNats {
+        &self.nats
+    }
+
+    /// The test CA and issuer, in production mode.
+    pub fn identities(&self) -> Result<&Identities, HarnessError> {
+        self.identities.as_ref().ok_or(HarnessError::NotProduction)
+    }
+
+    /// A channel to `service`: plaintext in development mode; TLS trusting the test CA in
+    /// production mode, presenting `client` (a certificate is refused in development mode).
+    pub async fn channel(
+        &self,
+        service: Service,
+        client: Option<&IssuedCertificate>,
+    ) -> Result<Channel, HarnessError> {
+        let address = self.address(service);
+        match (&self.identities, client) {
+            (Some(identities), client) => identities.channel(address, client).await,
+            (None, None) => Channel::from_shared(format!("http://{address}"))
+                .map_err(|_| HarnessError::Address(address))?
+                .connect()
+                .await
+                .map_err(HarnessError::Connect),
+            (None, Some(_)) => Err(HarnessError::NotProduction),
+        }
+    }
+
+    /// An intake client (see [`Self::channel`]).
+    pub async fn intake(
+        &self,
+        client: Option<&IssuedCertificate>,
+    ) -> Result<IntakeServiceClient<Channel>, HarnessError> {
+        Ok(IntakeServiceClient::new(
+            self.channel(Service::Intake, client).await?,
+        ))
+    }
+
+    /// A case client (see [`Self::channel`]).
+    pub async fn cases(
+        &self,
+        client: Option<&IssuedCertificate>,
+    ) -> Result<CaseServiceClient<Channel>, HarnessError> {
+        Ok(CaseServiceClient::new(
+            self.channel(Service::Case, client).await?,
+        ))
+    }
+
+    /// Stops both services with SIGTERM (case first: it consumes what intake publishes) and
+    /// waits until they exited and their logs are complete. Fails if either exits unsuccessfully.
+    pub async fn stop(&mut self) -> Result<(), HarnessError> {
+        for process in [&mut self.case, &mut self.intake] {
+            let status = process.stop().await?;
+            if !status.success() {
+                return Err(HarnessError::Exit {
+                    binary: process.service().binary(),
+                    status: status.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}

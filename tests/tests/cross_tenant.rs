@@ -1,0 +1,435 @@
+//! Another jobcenter's objects do not exist for a caller: every RPC of every service whose
+//! request names an object by id (a top-level string field `*_id`), called by tenant B with the
+//! ids of tenant A's objects, finds nothing, says nothing about A, and is recorded.
+//!
+//! The RPCs are generated from the proto descriptors (`jobcenter_proto::FILE_DESCRIPTOR_SET`),
+//! the requests encoded by hand and sent with a raw-bytes codec, so a new RPC with an id field
+//! is covered without touching this file. A new *kind* of id (a field name this file has no
+//! object of A for) fails loudly rather than being skipped.
+//!
+//! What each attempt must answer, from the service's authorization table:
+//! - the role has no grant for the RPC: PERMISSION_DENIED (it does not depend on the id, so it
+//!   is no existence oracle either), one record `permission_denied`;
+//! - a read (`reads_social_data`): NOT_FOUND, exactly as for an id that never existed, one
+//!   record with B's tenant and `not_found`;
+//! - a write (e.g. SubmitApplication, which needs a whole application): the request holds only
+//!   A's ids, so it is refused as incomplete (a non-OK status), writes nothing and leaves no
+//!   record (writes are not reads). Whether a *complete* write under A's id touches A is
+//!   `another_tenant_reusing_a_submission_id_gets_its_own_application`.
+//!
+//! In every case the answer (message, details, metadata) carries none of A's ids or names.
+//! Development mode: the question here is tenancy, not authentication.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+
+use bytes::{Bytes, BytesMut};
+use jobcenter_proto::case::v1 as case_pb;
+use jobcenter_proto::intake::v1 as intake_pb;
+use prost::Message;
+use prost_types::field_descriptor_proto::{Label, Type};
+use prost_types::{DescriptorProto, FileDescriptorSet};
+use system_tests::access_records;
+use system_tests::raw_grpc;
+use system_tests::{Caller, Person, Service, System};
+use tonic::Code;
+
+const TENANT_A: &str = "jc-tenant-a";
+const TENANT_B: &str = "jc-tenant-b";
+/// The roles of tenant B that try; both may read every object of their own tenant.
+const ROLES_OF_B: [&str; 2] = ["caseworker", "auditor"];
+
+/// A's applicant: names no other test data contains.
+fn person_of_a() -> Person {
+    Person {
+        given_name: "Quirinella".into(),
+        family_name: "Zwackelmann".into(),
+        birth_date: (1958, 11, 3),
+        street: "Ochsenfurter Hohlweg".into(),
+        house_number: "3".into(),
+        postal_code: "52062".into(),
+        city: "Aachen".into(),
+        iban: "DE89370400440532013000".into(),
+        children: Vec::new(),
+    }
+}
+
+/// An RPC whose request names objects by id.
+#[derive(Debug)]
+struct IdRpc {
+    service: Service,
+    method: String,
+    /// `/<package>.<Service>/<Method>`.
+    path: String,
+    /// (field number, field name) of every top-level string field `*_id`.
+    id_fields: Vec<(u32, String)>,
+}
+
+/// Every message of the set by full name (`.jobcenter.case.v1.GetCaseRequest`), nested too.
+fn messages(set: &FileDescriptorSet) -> HashMap<String, &DescriptorProto> {
+    fn add<'a>(
+        prefix: &str,
+        message: &'a DescriptorProto,
+        into: &mut HashMap<String, &'a DescriptorProto>,
+    ) {
+        let name = format!("{prefix}.{}", message.name());
+        for nested in &message.nested_type {
+            add(&name, nested, into);
+        }
+        into.insert(name, message);
+    }
+    let mut all = HashMap::new();
+    for file in &set.file {
+        let prefix = if file.package().is_empty() {
+            String::new()
+        } else {
+            format!(".{}", file.package())
+        };
+        for message in &file.message_type {
+            add(&prefix, message, &mut all);
+        }
+    }
+    all
+}
+
+/// Every RPC of every service in the contract whose request has a top-level `*_id` string.
+fn id_rpcs() -> Vec<IdRpc> {
+    let set = FileDescriptorSet::decode(jobcenter_proto::FILE_DESCRIPTOR_SET).expect("decodes");
+    let messages = messages(&set);
+    let mut rpcs = Vec::new();
+    for file in &set.file {
+        for service in &file.service {
+            let full = format!("{}.{}", file.package(), service.name());
+            let served = Service::serving(&full)
+                .unwrap_or_else(|| panic!("{full} is served by none of the harness's services"));
+            for method in &service.method {
+                let input = messages
+                    .get(method.input_type())
+                    .unwrap_or_else(|| panic!("{} is not described", method.input_type()));
+                let id_fields: Vec<(u32, String)> = input
+                    .field
+                    .iter()
+                    .filter(|field| {
+                        field.r#type() == Type::String
+                            && field.label() != Label::Repeated
+                            && field.name().ends_with("_id")
+                    })
+                    .map(|field| {
+                        (
+                            u32::try_from(field.number()).unwrap(),
+                            field.name().to_owned(),
+                        )
+                    })
+                    .collect();
+                if id_fields.is_empty() {
+                    continue;
+                }
+                assert!(
+                    !method.client_streaming() && !method.server_streaming(),
+                    "{full}/{}: streaming RPCs need a streaming call here",
+                    method.name()
+                );
+                rpcs.push(IdRpc {
+                    service: served,
+                    method: method.name().to_owned(),
+                    path: format!("/{full}/{}", method.name()),
+                    id_fields,
+                });
+            }
+        }
+    }
+    rpcs
+}
+
+/// Tenant A's objects, by the name of the field that takes their id.
+struct ObjectsOfA {
+    ids: HashMap<&'static str, String>,
+}
+
+impl ObjectsOfA {
+    /// The request of `rpc` naming A's objects in every id field.
+    fn request(&self, rpc: &IdRpc) -> Bytes {
+        let mut buf = BytesMut::new();
+        for (number, name) in &rpc.id_fields {
+            let id = self.ids.get(name.as_str()).unwrap_or_else(|| {
+                panic!(
+                    "{}: no object of tenant A for `{name}`; create one in `objects_of_a`",
+                    rpc.path
+                )
+            });
+            prost::encoding::string::encode(*number, id, &mut buf);
+        }
+        buf.freeze()
+    }
+
+    /// Every string that would betray A: its ids and its applicant's personal data.
+    fn secrets(&self) -> Vec<String> {
+        let person = person_of_a();
+        let mut secrets: Vec<String> = self.ids.values().cloned().collect();
+        secrets.extend([
+            person.given_name,
+            person.family_name,
+            person.street,
+            person.iban,
+            "1958-11-03".to_owned(),
+        ]);
+        secrets
+    }
+}
+
+/// Submits A's application as A's applicant and waits until its case is open.
+async fn objects_of_a(system: &System) -> ObjectsOfA {
+    let mut intake = system.intake(None).await.unwrap();
+    let mut cases = system.cases(None).await.unwrap();
+    let submission_id = uuid::Uuid::new_v4().to_string();
+    let submitted = intake
+        .submit_application(
+            Caller::dev(TENANT_A, "applicant-a", "applicant")
+                .request(person_of_a().submission(&submission_id)),
+        )
+        .await
+        .expect("A's applicant submits")
+        .into_inner();
+    let application_id = submitted.submission.unwrap().application_id;
+    let case = cases
+        .find_case_by_application(Caller::dev(TENANT_A, "caseworker-a", "caseworker").request(
+            case_pb::FindCaseByApplicationRequest {
+                application_id: application_id.clone(),
+                min_position: submitted.position,
+            },
+        ))
+        .await
+        .expect("A's case opens")
+        .into_inner()
+        .case
+        .unwrap();
+    ObjectsOfA {
+        ids: HashMap::from([
+            ("submission_id", submission_id),
+            ("application_id", application_id),
+            ("case_id", case.case_id),
+        ]),
+    }
+}
+
+/// Everything an answer shows the caller, as text: message, details, metadata, body.
+fn answer_text(result: &Result<tonic::Response<Bytes>, tonic::Status>) -> String {
+    match result {
+        Ok(response) => format!(
+            "{:?} {}",
+            response.metadata(),
+            String::from_utf8_lossy(response.get_ref())
+        ),
+        Err(status) => format!(
+            "{} {} {:?}",
+            status.message(),
+            String::from_utf8_lossy(status.details()),
+            status.metadata()
+        ),
+    }
+}
+
+async fn events_in_logs(system: &System) -> i64 {
+    let mut total = 0;
+    for service in Service::ALL {
+        let sql = format!("SELECT count(*) FROM {}.events", service.event_schema());
+        let count: i64 = sqlx::query_scalar(&sql)
+            .fetch_one(system.db().pool())
+            .await
+            .unwrap();
+        total += count;
+    }
+    total
+}
+
+#[test]
+fn the_generated_rpcs_include_every_known_rpc_that_takes_an_id() {
+    let paths: Vec<String> = id_rpcs().into_iter().map(|rpc| rpc.path).collect();
+    for known in [
+        "/jobcenter.intake.v1.IntakeService/SubmitApplication",
+        "/jobcenter.intake.v1.IntakeService/GetSubmission",
+        "/jobcenter.case.v1.CaseService/GetCase",
+        "/jobcenter.case.v1.CaseService/FindCaseByApplication",
+        "/jobcenter.case.v1.CaseService/GetCaseTimeline",
+    ] {
+        assert!(
+            paths.iter().any(|p| p == known),
+            "{known} missing: {paths:?}"
+        );
+    }
+    assert!(
+        !paths.iter().any(|p| p.ends_with("/ListCases")),
+        "ListCases names no object"
+    );
+}
+
+#[tokio::test]
+async fn every_rpc_with_an_id_finds_nothing_of_another_tenant_and_records_the_attempt() {
+    let system = System::development().await.expect("system");
+    let a = objects_of_a(&system).await;
+    let secrets = a.secrets();
+    let admin = system.db().pool();
+
+    for rpc in id_rpcs() {
+        let channel = system.channel(rpc.service, None).await.unwrap();
+        let policy = rpc.service.policy();
+        let rule = policy
+            .rule(&rpc.method)
+            .unwrap_or_else(|| panic!("{} has no authorization entry", rpc.path));
+        let request = a.request(&rpc);
+
+        // The control: A's own caseworker reads the same request, so the ids are real and a
+        // NOT_FOUND below is the tenant wall, not a bad id.
+        if rule.reads_social_data {
+            raw_grpc::unary(
+                channel.clone(),
+                &rpc.path,
+                Caller::dev(TENANT_A, "caseworker-a", "caseworker").request(request.clone()),
+            )
+            .await
+            .unwrap_or_else(|status| panic!("{}: A reads its own object: {status:?}", rpc.path));
+        }
+
+        for role in ROLES_OF_B {
+            let subject = format!("{role}-b");
+            let granted = rule.grants.iter().any(|grant| grant.role.as_str() == role);
+            let records_before = access_records::count(admin, rpc.service).await.unwrap();
+            let events_before = events_in_logs(&system).await;
+
+            let result = raw_grpc::unary(
+                channel.clone(),
+                &rpc.path,
+                Caller::dev(TENANT_B, &subject, role).request(request.clone()),
+            )
+            .await;
+
+            let attempt = format!("{} as {role} of {TENANT_B}", rpc.path);
+            let code = result.as_ref().map_or_else(|s| s.code(), |_| Code::Ok);
+            let expected_outcome = match (granted, rule.reads_social_data) {
+                (false, _) => {
+                    assert_eq!(code, Code::PermissionDenied, "{attempt}");
+                    Some("permission_denied")
+                }
+                (true, true) => {
+                    assert_eq!(code, Code::NotFound, "{attempt}");
+                    Some("not_found")
+                }
+                (true, false) => {
+                    assert_ne!(code, Code::Ok, "{attempt}: a write of ids alone");
+                    None
+                }
+            };
+            let shown = answer_text(&result);
+            for secret in &secrets {
+                assert!(
+                    !shown.contains(secret.as_str()),
+                    "{attempt}: the answer shows A's {secret:?}: {shown}"
+                );
+            }
+            assert_eq!(
+                events_in_logs(&system).await,
+                events_before,
+                "{attempt}: nothing is written"
+            );
+
+            let records = access_records::records(admin, rpc.service).await.unwrap();
+            let new = &records[records_before..];
+            match expected_outcome {
+                Some(outcome) => {
+                    assert_eq!(new.len(), 1, "{attempt}: one record: {new:?}");
+                    let record = &new[0];
+                    assert_eq!(record.tenant.as_deref(), Some(TENANT_B), "{attempt}");
+                    assert_eq!(
+                        record.subject.as_deref(),
+                        Some(subject.as_str()),
+                        "{attempt}"
+                    );
+                    assert_eq!(record.rpc, rpc.path, "{attempt}");
+                    assert_eq!(record.outcome, outcome, "{attempt}");
+                }
+                None => assert!(new.is_empty(), "{attempt}: a write is not a read: {new:?}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn another_tenant_lists_none_of_the_first_tenants_cases() {
+    let system = System::development().await.expect("system");
+    let a = objects_of_a(&system).await;
+    let secrets = a.secrets();
+    let mut cases = system.cases(None).await.unwrap();
+    for role in ROLES_OF_B {
+        let listed = cases
+            .list_cases(
+                Caller::dev(TENANT_B, &format!("{role}-b"), role)
+                    .request(case_pb::ListCasesRequest::default()),
+            )
+            .await
+            .expect("B lists its own cases")
+            .into_inner();
+        assert!(listed.cases.is_empty(), "{role}: {listed:?}");
+        let shown = format!("{listed:?}");
+        assert!(secrets.iter().all(|s| !shown.contains(s.as_str())));
+    }
+    let records = access_records::records(system.db().pool(), Service::Case)
+        .await
+        .unwrap();
+    let lists: Vec<_> = records
+        .iter()
+        .filter(|r| r.method() == "ListCases")
+        .collect();
+    assert_eq!(lists.len(), ROLES_OF_B.len(), "{lists:?}");
+    for record in lists {
+        assert_eq!(record.tenant.as_deref(), Some(TENANT_B));
+        assert_eq!(record.outcome, "granted");
+        assert!(record.objects.is_empty(), "no object of A: {record:?}");
+    }
+}
+
+#[tokio::test]
+async fn another_tenant_reusing_a_submission_id_gets_its_own_application() {
+    let system = System::development().await.expect("system");
+    let a = objects_of_a(&system).await;
+    let submission_id = a.ids["submission_id"].clone();
+    let application_of_a = a.ids["application_id"].clone();
+    let mut intake = system.intake(None).await.unwrap();
+    let caseworker_b = Caller::dev(TENANT_B, "caseworker-b", "caseworker");
+
+    // B enters an application under the same (client-chosen) submission id: it is B's own,
+    // not A's answer replayed.
+    let of_b = intake
+        .submit_application(caseworker_b.request(Person::erika().submission(&submission_id)))
+        .await
+        .expect("B submits under the same submission id")
+        .into_inner();
+    let application_of_b = of_b.submission.clone().unwrap().application_id;
+    assert_ne!(application_of_b, application_of_a);
+    let shown = format!("{of_b:?}");
+    for secret in a.secrets() {
+        if secret != submission_id {
+            assert!(!shown.contains(&secret), "B's answer shows A's {secret:?}");
+        }
+    }
+
+    // Each tenant reads its own under that submission id.
+    let read = |caller: Caller| {
+        let mut intake = intake.clone();
+        let submission_id = submission_id.clone();
+        async move {
+            intake
+                .get_submission(caller.request(intake_pb::GetSubmissionRequest { submission_id }))
+                .await
+                .expect("read")
+                .into_inner()
+                .submission
+                .unwrap()
+                .application_id
+        }
+    };
+    assert_eq!(read(caseworker_b.clone()).await, application_of_b);
+    assert_eq!(
+        read(Caller::dev(TENANT_A, "caseworker-a", "caseworker")).await,
+        application_of_a
+    );
+}
