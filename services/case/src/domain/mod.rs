@@ -1,6 +1,8 @@
-//! The case domain: ids, the case decider (`decide_open`, `evolve`) and the timeline wording.
+//! The case domain: ids, the case decider (`decide_open`, `evolve`), the lifecycle of a main
+//! application ([`lifecycle`]) and the timeline wording.
 //! Pure: no I/O, unit-tested beside the code.
 
+pub mod lifecycle;
 pub mod timeline;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,351 @@
+//! Given events, when a command, then events or a refusal.
+
+use super::*;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}
+
+const RECEIVED: (i32, u32, u32) = (2026, 11, 23);
+
+fn received() -> Stage {
+    let (y, m, d) = RECEIVED;
+    Stage::Received {
+        received_on: day(y, m, d),
+    }
+}
+
+/// The stage after `events`, starting at receipt.
+fn given(events: &[Event]) -> Stage {
+    events.iter().fold(received(), evolve)
+}
+
+/// Decides `command` on `today` and folds the result, or returns the refusal.
+fn when(
+    stage: &Stage,
+    command: Command,
+    today: NaiveDate,
+) -> Result<(Vec<Event>, Stage), TransitionError> {
+    let events = decide(stage, command, today)?;
+    let next = events.iter().fold(stage.clone(), evolve);
+    Ok((events, next))
+}
+
+#[test]
+fn review_starts_only_once() {
+    let today = day(2026, 11, 24);
+    let (events, stage) = when(&received(), Command::StartReview, today).expect("starts");
+    assert_eq!(events, vec![Event::ReviewStarted]);
+    assert!(matches!(stage, Stage::InReview { .. }));
+    assert_eq!(
+        decide(&stage, Command::StartReview, today),
+        Err(TransitionError::NotNow("in review"))
+    );
+}
+
+#[test]
+fn documents_are_requested_with_a_deadline_in_the_future_and_received_back() {
+    let stage = given(&[Event::ReviewStarted]);
+    let today = day(2026, 11, 25);
+    assert_eq!(
+        decide(&stage, Command::RequestDocuments { due: today }, today),
+        Err(TransitionError::DeadlineNotInFuture)
+    );
+    let due = day(2026, 12, 9);
+    let (_, waiting) = when(&stage, Command::RequestDocuments { due }, today).expect("requested");
+    assert_eq!(
+        crate::domain::lifecycle::deadlines(&waiting)[0],
+        Deadline::DocumentsDue(due)
+    );
+    let (_, back) = when(&waiting, Command::ReceiveDocuments, day(2026, 12, 1)).expect("received");
+    assert!(matches!(back, Stage::InReview { .. }));
+}
+
+#[test]
+fn refusal_for_lack_of_cooperation_needs_an_expired_written_warning() {
+    let due = day(2026, 12, 9);
+    let waiting = given(&[Event::ReviewStarted, Event::DocumentsRequested { due }]);
+    let refuse = || Command::IssueDecision {
+        outcome: Outcome::RefusedForLackOfCooperation,
+        provisional: false,
+    };
+    // No warning yet: no refusal, and no warning before the deadline has passed.
+    assert_eq!(
+        decide(&waiting, refuse(), day(2026, 12, 20)),
+        Err(TransitionError::NoExpiredWarning)
+    );
+    assert_eq!(
+        decide(
+            &waiting,
+            Command::WarnOfRefusal {
+                due: day(2026, 12, 30)
+            },
+            due
+        ),
+        Err(TransitionError::DeadlineNotPassed)
+    );
+    let (_, warned) = when(
+        &waiting,
+        Command::WarnOfRefusal {
+            due: day(2026, 12, 30),
+        },
+        day(2026, 12, 10),
+    )
+    .expect("warned");
+    // One warning only; the refusal waits for its deadline.
+    assert_eq!(
+        decide(
+            &warned,
+            Command::WarnOfRefusal {
+                due: day(2027, 1, 15)
+            },
+            day(2026, 12, 31)
+        ),
+        Err(TransitionError::NotNow("waiting for documents"))
+    );
+    assert_eq!(
+        decide(&warned, refuse(), day(2026, 12, 30)),
+        Err(TransitionError::NoExpiredWarning)
+    );
+    let (events, decided) = when(&warned, refuse(), day(2026, 12, 31)).expect("refused");
+    assert_eq!(
+        events,
+        vec![Event::DecisionIssued {
+            outcome: Outcome::RefusedForLackOfCooperation,
+            issued_on: day(2026, 12, 31),
+            notified_on: day(2027, 1, 4),
+            period: None,
+        }]
+    );
+    assert!(matches!(decided, Stage::Decided { .. }));
+}
+
+#[test]
+fn an_approval_runs_from_the_first_of_the_month_of_receipt() {
+    let stage = given(&[Event::ReviewStarted]);
+    let approve = |provisional| Command::IssueDecision {
+        outcome: Outcome::Approved,
+        provisional,
+    };
+    let today = day(2026, 12, 15);
+    let events = decide(&stage, approve(false), today).expect("approved");
+    assert_eq!(
+        events,
+        vec![Event::DecisionIssued {
+            outcome: Outcome::Approved,
+            issued_on: today,
+            notified_on: day(2026, 12, 19),
+            period: Some(BenefitPeriod {
+                first_day: day(2026, 11, 1),
+                last_day: day(2027, 10, 31),
+            }),
+        }]
+    );
+    let provisional = decide(&stage, approve(true), today);
+    let Ok([Event::DecisionIssued { period, .. }]) = provisional.as_deref() else {
+        panic!("one decision");
+    };
+    assert_eq!(period.map(|p| p.last_day), Some(day(2027, 4, 30)));
+    // Refusal for lack of cooperation is never the first decision of a review.
+    assert_eq!(
+        decide(
+            &stage,
+            Command::IssueDecision {
+                outcome: Outcome::RefusedForLackOfCooperation,
+                provisional: false
+            },
+            today
+        ),
+        Err(TransitionError::NoExpiredWarning)
+    );
+}
+
+#[test]
+fn a_decision_brings_the_objection_period_and_the_continuation_prompt() {
+    let stage = given(&[Event::ReviewStarted]);
+    let (_, decided) = when(
+        &stage,
+        Command::IssueDecision {
+            outcome: Outcome::Approved,
+            provisional: false,
+        },
+        day(2026, 12, 15),
+    )
+    .expect("approved");
+    assert_eq!(
+        deadlines(&decided),
+        vec![
+            Deadline::ObjectionPeriodEnds(day(2027, 1, 19)),
+            Deadline::ContinuationPrompt(day(2027, 8, 31)),
+        ]
+    );
+}
+
+#[test]
+fn an_objection_in_time_is_not_late_and_a_late_one_is_recorded_as_late() {
+    let decided = given(&[
+        Event::ReviewStarted,
+        Event::DecisionIssued {
+            outcome: Outcome::Rejected,
+            issued_on: day(2026, 12, 15),
+            notified_on: day(2026, 12, 19),
+            period: None,
+        },
+    ]);
+    let (events, filed) = when(&decided, Command::FileObjection, day(2027, 1, 19)).expect("filed");
+    assert_eq!(
+        events,
+        vec![Event::ObjectionFiled {
+            filed_on: day(2027, 1, 19),
+            late: false
+        }]
+    );
+    assert_eq!(
+        deadlines(&filed),
+        vec![Deadline::ObjectionDecisionOverdueWarning(day(2027, 4, 5))]
+    );
+    let after = decide(&decided, Command::FileObjection, day(2027, 1, 20));
+    let Ok([Event::ObjectionFiled { late, .. }]) = after.as_deref() else {
+        panic!("one objection");
+    };
+    assert!(late);
+    let (_, done) = when(
+        &filed,
+        Command::DecideObjection {
+            result: ObjectionResult::Remedied,
+        },
+        day(2027, 2, 1),
+    )
+    .expect("decided");
+    assert!(matches!(
+        done,
+        Stage::ObjectionDecided {
+            result: ObjectionResult::Remedied,
+            ..
+        }
+    ));
+    assert!(deadlines(&done).is_empty());
+}
+
+#[test]
+fn a_case_closes_from_any_open_stage_and_then_refuses_everything() {
+    let stages = [
+        received(),
+        given(&[Event::ReviewStarted]),
+        given(&[
+            Event::ReviewStarted,
+            Event::DocumentsRequested {
+                due: day(2026, 12, 9),
+            },
+        ]),
+    ];
+    for stage in stages {
+        let (_, closed) = when(&stage, Command::Close, day(2027, 3, 1)).expect("closes");
+        assert_eq!(
+            closed,
+            Stage::Closed {
+                closed_on: day(2027, 3, 1)
+            }
+        );
+        for command in every_command() {
+            assert_eq!(
+                decide(&closed, command, day(2027, 3, 2)),
+                Err(TransitionError::NotNow("closed"))
+            );
+        }
+    }
+}
+
+fn every_command() -> Vec<Command> {
+    vec![
+        Command::StartReview,
+        Command::RequestDocuments {
+            due: day(2030, 1, 1),
+        },
+        Command::ReceiveDocuments,
+        Command::WarnOfRefusal {
+            due: day(2030, 1, 1),
+        },
+        Command::IssueDecision {
+            outcome: Outcome::Approved,
+            provisional: false,
+        },
+        Command::IssueDecision {
+            outcome: Outcome::RefusedForLackOfCooperation,
+            provisional: false,
+        },
+        Command::FileObjection,
+        Command::DecideObjection {
+            result: ObjectionResult::Rejected,
+        },
+        Command::Close,
+    ]
+}
+
+#[test]
+fn an_accepted_command_always_moves_the_stage_and_a_refused_one_records_nothing() {
+    let decided = Event::DecisionIssued {
+        outcome: Outcome::Approved,
+        issued_on: day(2026, 12, 15),
+        notified_on: day(2026, 12, 19),
+        period: BenefitPeriod::for_receipt(day(2026, 11, 23), false),
+    };
+    let histories: Vec<Vec<Event>> = vec![
+        vec![],
+        vec![Event::ReviewStarted],
+        vec![
+            Event::ReviewStarted,
+            Event::DocumentsRequested {
+                due: day(2026, 12, 9),
+            },
+        ],
+        vec![
+            Event::ReviewStarted,
+            Event::DocumentsRequested {
+                due: day(2026, 12, 9),
+            },
+            Event::RefusalWarned {
+                due: day(2026, 12, 30),
+            },
+        ],
+        vec![Event::ReviewStarted, decided.clone()],
+        vec![
+            Event::ReviewStarted,
+            decided.clone(),
+            Event::ObjectionFiled {
+                filed_on: day(2027, 1, 2),
+                late: false,
+            },
+        ],
+        vec![
+            Event::ReviewStarted,
+            decided,
+            Event::ObjectionFiled {
+                filed_on: day(2027, 1, 2),
+                late: false,
+            },
+            Event::ObjectionDecided {
+                result: ObjectionResult::Rejected,
+            },
+        ],
+    ];
+    let mut accepted = 0;
+    for history in histories {
+        let stage = given(&history);
+        for command in every_command() {
+            match decide(&stage, command.clone(), day(2027, 6, 1)) {
+                Ok(events) => {
+                    accepted += 1;
+                    assert!(!events.is_empty(), "{command:?} in {stage:?}");
+                    let next = events.iter().fold(stage.clone(), evolve);
+                    assert_ne!(next, stage, "{command:?} in {stage:?} changed nothing");
+                }
+                Err(error) => assert!(!error.to_string().is_empty()),
+            }
+        }
+    }
+    assert!(
+        accepted >= 10,
+        "the matrix exercises real transitions: {accepted}"
+    );
+}
