@@ -10,6 +10,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use tonic::Status;
+use tonic::body::Body;
 
 use crate::caller::CallerContext;
 
@@ -47,6 +49,35 @@ pub struct RefusedCall {
     pub peer: Option<SocketAddr>,
     /// Why the call was refused.
     pub refusal: Refusal,
+}
+
+impl RefusedCall {
+    /// The refusal of `request`: its path, and the caller and peer address that the layers
+    /// before put into its extensions (none before authentication).
+    pub fn of<B>(request: &http::Request<B>, refusal: Refusal) -> Self {
+        let extensions = request.extensions();
+        RefusedCall {
+            rpc: request.uri().path().to_owned(),
+            caller: extensions.get::<CallerContext>().cloned(),
+            peer: extensions
+                .get::<tonic::transport::server::TcpConnectInfo>()
+                .and_then(|info| info.remote_addr()),
+            refusal,
+        }
+    }
+}
+
+/// Records `call` with `recorder`, then answers `status`: a refusal is on record before the
+/// caller learns of it. The one way the platform's layers refuse a call.
+pub fn refuse<E: Send + 'static>(
+    recorder: SharedRefusalRecorder,
+    call: RefusedCall,
+    status: Status,
+) -> BoxFuture<'static, Result<http::Response<Body>, E>> {
+    Box::pin(async move {
+        recorder.record(call).await;
+        Ok(status.into_http())
+    })
 }
 
 /// Records refused calls (implemented by the read-access log).

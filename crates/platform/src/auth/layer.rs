@@ -25,7 +25,7 @@ use tower::{Layer, Service};
 use super::credentials::Credentials;
 use super::oidc::TokenValidator;
 use super::tls::{ClientCertificate, ConnectionInfo};
-use crate::audit::{Refusal, RefusedCall, SharedRefusalRecorder};
+use crate::audit::{Refusal, RefusedCall, SharedRefusalRecorder, refuse};
 use crate::caller::CallerContext;
 use crate::config::SecurityMode;
 
@@ -144,17 +144,10 @@ where
                     inner.call(request).await
                 }
                 Err(refused) => {
-                    let call = RefusedCall {
-                        rpc: request.uri().path().to_owned(),
-                        caller: None,
-                        peer: info.and_then(|info| info.remote_addr),
-                        refusal: Refusal::Unauthenticated {
-                            reason: refused.reason,
-                        },
-                    };
-                    tracing::debug!(rpc = %call.rpc, reason = refused.reason, "call refused");
-                    authenticator.recorder.record(call).await;
-                    Ok(refused.status().into_http())
+                    let reason = refused.reason;
+                    tracing::debug!(rpc = request.uri().path(), reason, "call refused");
+                    let call = RefusedCall::of(&request, Refusal::Unauthenticated { reason });
+                    refuse(authenticator.recorder.clone(), call, refused.status()).await
                 }
             }
         })

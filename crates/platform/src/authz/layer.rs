@@ -10,7 +10,7 @@ use tonic::body::Body;
 use tower::{Layer, Service};
 
 use super::policy::{Decision, RpcPolicy, Scope};
-use crate::audit::{Refusal, RefusedCall, SharedRefusalRecorder};
+use crate::audit::{Refusal, RefusedCall, SharedRefusalRecorder, refuse};
 use crate::caller::CallerContext;
 
 /// An authenticated caller whom the policy allowed to make this call, with the scope the
@@ -44,14 +44,6 @@ impl Authorized {
         match self.scope {
             Scope::Tenant => true,
             Scope::Own => self.caller.subject == owner,
-        }
-    }
-
-    /// The subject the caller is confined to, when its scope is [`Scope::Own`].
-    pub fn own_subject(&self) -> Option<&str> {
-        match self.scope {
-            Scope::Tenant => None,
-            Scope::Own => Some(&self.caller.subject),
         }
     }
 }
@@ -110,7 +102,9 @@ impl<S> std::fmt::Debug for Authorization<S> {
 enum Verdict {
     Pass,
     Allow(Authorized),
-    Refuse(Status, Option<RefusedCall>),
+    /// Refused before any caller was known: a wiring mistake, nothing to record for whom.
+    Unauthenticated,
+    Deny,
 }
 
 fn judge(policies: &[RpcPolicy], request: &Request<Body>) -> Verdict {
@@ -120,17 +114,7 @@ fn judge(policies: &[RpcPolicy], request: &Request<Body>) -> Verdict {
         return Verdict::Pass;
     }
     let Some(caller) = request.extensions().get::<CallerContext>() else {
-        return Verdict::Refuse(Status::unauthenticated("no authenticated caller"), None);
-    };
-    let peer = request
-        .extensions()
-        .get::<tonic::transport::server::TcpConnectInfo>()
-        .and_then(|info| info.remote_addr());
-    let refused = |refusal| RefusedCall {
-        rpc: path.to_owned(),
-        caller: Some(caller.clone()),
-        peer,
-        refusal,
+        return Verdict::Unauthenticated;
     };
     let decision = policies
         .iter()
@@ -146,20 +130,14 @@ fn judge(policies: &[RpcPolicy], request: &Request<Body>) -> Verdict {
             scope,
             rpc: path.to_owned(),
         }),
-        Decision::Deny => Verdict::Refuse(
-            Status::permission_denied("the caller's roles do not allow this call"),
-            Some(refused(Refusal::PermissionDenied)),
-        ),
+        Decision::Deny => Verdict::Deny,
         Decision::NotInPolicy => {
             // Deny by default: an RPC without an entry is a gap in the table, not an open door.
             tracing::error!(
                 rpc = path,
                 "call refused: the RPC has no authorization entry"
             );
-            Verdict::Refuse(
-                Status::permission_denied("the caller's roles do not allow this call"),
-                Some(refused(Refusal::PermissionDenied)),
-            )
+            Verdict::Deny
         }
     }
 }
@@ -185,15 +163,14 @@ where
                 request.extensions_mut().insert(authorized);
                 Either::Left(self.inner.call(request))
             }
-            Verdict::Refuse(status, refused) => {
-                let recorder = self.recorder.clone();
-                Either::Right(Box::pin(async move {
-                    if let Some(refused) = refused {
-                        recorder.record(refused).await;
-                    }
-                    Ok(status.into_http())
-                }))
-            }
+            Verdict::Unauthenticated => Either::Right(Box::pin(futures::future::ready(Ok(
+                Status::unauthenticated("no authenticated caller").into_http(),
+            )))),
+            Verdict::Deny => Either::Right(refuse(
+                self.recorder.clone(),
+                RefusedCall::of(&request, Refusal::PermissionDenied),
+                Status::permission_denied("the caller's roles do not allow this call"),
+            )),
         }
     }
 }

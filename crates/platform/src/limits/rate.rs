@@ -13,7 +13,7 @@ use tonic::Status;
 use tonic::body::Body;
 use tower::{Layer, Service};
 
-use crate::audit::{Refusal, RefusedCall, SharedRefusalRecorder};
+use crate::audit::{Refusal, RefusedCall, SharedRefusalRecorder, refuse};
 use crate::caller::{CallerContext, TenantId};
 
 /// The per-tenant request rate.
@@ -120,23 +120,11 @@ where
         if limiter.check_key(&caller.tenant_id).is_ok() {
             return Either::Left(self.inner.call(request));
         }
-        let refused = RefusedCall {
-            rpc: request.uri().path().to_owned(),
-            caller: Some(caller.clone()),
-            peer: request
-                .extensions()
-                .get::<tonic::transport::server::TcpConnectInfo>()
-                .and_then(|info| info.remote_addr()),
-            refusal: Refusal::RateLimited,
-        };
-        let recorder = self.recorder.clone();
-        Either::Right(Box::pin(async move {
-            recorder.record(refused).await;
-            Ok(
-                Status::resource_exhausted("too many requests for this jobcenter; retry later")
-                    .into_http(),
-            )
-        }))
+        Either::Right(refuse(
+            self.recorder.clone(),
+            RefusedCall::of(&request, Refusal::RateLimited),
+            Status::resource_exhausted("too many requests for this jobcenter; retry later"),
+        ))
     }
 }
 
