@@ -51,9 +51,7 @@ use crate::record::{AccessRecord, ObjectRef, Outcome};
 /// from where, why, and when the call began.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadContext {
-    caller: CallerContext,
-    scope: Scope,
-    rpc: String,
+    authorized: Authorized,
     peer: Option<SocketAddr>,
     purpose: Result<Option<Purpose>, InvalidPurpose>,
     started: DateTime<Utc>,
@@ -65,11 +63,8 @@ impl ReadContext {
     /// `x-jc-purpose`. Nothing else of the request is kept.
     #[allow(clippy::result_large_err)]
     pub fn from_request<T>(request: &tonic::Request<T>) -> Result<Self, Status> {
-        let Authorized { caller, scope, rpc } = Authorized::from_request(request)?;
         Ok(ReadContext {
-            caller,
-            scope,
-            rpc,
+            authorized: Authorized::from_request(request)?,
             peer: request.remote_addr(),
             purpose: Purpose::from_metadata(request.metadata()),
             started: Utc::now(),
@@ -80,9 +75,11 @@ impl ReadContext {
     /// peer or purpose.
     pub fn new(caller: CallerContext, rpc: &str) -> Self {
         ReadContext {
-            caller,
-            scope: Scope::Tenant,
-            rpc: rpc.to_owned(),
+            authorized: Authorized {
+                caller,
+                scope: Scope::Tenant,
+                rpc: rpc.to_owned(),
+            },
             peer: None,
             purpose: Ok(None),
             started: Utc::now(),
@@ -103,32 +100,23 @@ impl ReadContext {
 
     /// The caller.
     pub fn caller(&self) -> &CallerContext {
-        &self.caller
+        &self.authorized.caller
     }
 
     /// What the call may reach within the caller's tenant (from the authorization policy).
     pub fn scope(&self) -> Scope {
-        self.scope
-    }
-
-    /// The same context with another scope.
-    pub fn with_scope(mut self, scope: Scope) -> Self {
-        self.scope = scope;
-        self
+        self.authorized.scope
     }
 
     /// Whether the caller may reach an object of its tenant owned by `owner` (the subject that
     /// created it): always with tenant scope, only its own with [`Scope::Own`].
     pub fn may_reach(&self, owner: &str) -> bool {
-        match self.scope {
-            Scope::Tenant => true,
-            Scope::Own => self.caller.subject == owner,
-        }
+        self.authorized.may_reach(owner)
     }
 
     /// The RPC's full method path.
     pub fn rpc(&self) -> &str {
-        &self.rpc
+        &self.authorized.rpc
     }
 
     /// The purpose the caller gave, or the error if it was not a purpose code.
@@ -138,7 +126,7 @@ impl ReadContext {
 
     /// The record of this call with `objects` and `outcome`.
     pub fn record(&self, objects: Vec<ObjectRef>, outcome: Outcome) -> AccessRecord {
-        let mut record = AccessRecord::for_caller(&self.caller, self.rpc.clone(), outcome)
+        let mut record = AccessRecord::for_caller(self.caller(), self.rpc(), outcome)
             .at(self.started)
             .with_peer(self.peer)
             .with_purpose(self.purpose.clone().ok().flatten());
@@ -272,7 +260,7 @@ impl AccessLog {
     ) -> Result<(), AuditedError<E>> {
         self.record(record).await.map_err(|error| {
             tracing::error!(
-                rpc = %context.rpc,
+                rpc = %context.rpc(),
                 error = %chain(&error),
                 "read withheld: its read-access record could not be written"
             );
@@ -296,7 +284,7 @@ impl Drop for Pending<'_> {
         if !self.armed {
             return;
         }
-        let rpc = self.context.rpc.clone();
+        let rpc = self.context.rpc().to_owned();
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             tracing::error!(%rpc, "cancelled read not recorded: no runtime to record it on");
             return;
