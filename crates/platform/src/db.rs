@@ -102,6 +102,44 @@ pub async fn connect_owner(cfg: &DatabaseConfig) -> Result<Option<PgPool>, DbErr
     Ok(Some(owner))
 }
 
+/// Runs `install` through the owner's pool when an owner URL is configured, then closes that
+/// pool: `Ok(Some(()))` when installed, `Ok(None)` without an owner URL (a migration job installs
+/// instead). What a service's `migrate` and start-up share.
+pub async fn install_as_owner<F, Fut, E>(cfg: &DatabaseConfig, install: F) -> Result<Option<()>, E>
+where
+    F: FnOnce(PgPool) -> Fut,
+    Fut: std::future::Future<Output = Result<(), E>>,
+    E: From<DbError>,
+{
+    let Some(owner) = connect_owner(cfg).await? else {
+        return Ok(None);
+    };
+    let installed = install(owner.clone()).await;
+    owner.close().await;
+    installed.map(Some)
+}
+
+/// The api and worker pools of a service that installs its schema through `install` when an
+/// owner URL is configured (local runs, tests) and otherwise checks that a migration job created
+/// `relations`.
+pub async fn install_and_connect<F, Fut, E>(
+    cfg: &DatabaseConfig,
+    install: F,
+    relations: &[&str],
+) -> Result<Pools, E>
+where
+    F: FnOnce(PgPool) -> Fut,
+    Fut: std::future::Future<Output = Result<(), E>>,
+    E: From<DbError>,
+{
+    let installed_here = install_as_owner(cfg, install).await?.is_some();
+    let pools = connect(cfg).await?;
+    if !installed_here {
+        require_relations(&pools.worker, relations).await?;
+    }
+    Ok(pools)
+}
+
 /// Builds a pool for `url` without opening a connection yet (call it inside the tokio runtime).
 pub fn connect_lazy(
     cfg: &DatabaseConfig,

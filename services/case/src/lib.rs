@@ -144,12 +144,12 @@ impl Application {
     /// Installs through the owner role (`config.database.owner_url`) and closes that
     /// connection: what a migration job runs (`case migrate`).
     pub async fn migrate(config: &Config) -> Result<(), StartError> {
-        let owner = platform::db::connect_owner(&config.database)
-            .await?
-            .ok_or(StartError::NoOwnerUrl)?;
-        let installed = install(&owner).await;
-        owner.close().await;
-        installed
+        platform::db::install_as_owner(
+            &config.database,
+            |owner| async move { install(&owner).await },
+        )
+        .await?
+        .ok_or(StartError::NoOwnerUrl)
     }
 
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
@@ -161,19 +161,12 @@ impl Application {
         server.check()?;
         // With an owner URL the service installs itself (local runs, tests); without one a
         // migration job has, and the service only checks.
-        let installed_here = match platform::db::connect_owner(&config.database).await? {
-            Some(owner) => {
-                let result = install(&owner).await;
-                owner.close().await;
-                result?;
-                true
-            }
-            None => false,
-        };
-        let pools = platform::db::connect(&config.database).await?;
-        if !installed_here {
-            platform::db::require_relations(&pools.worker, RELATIONS).await?;
-        }
+        let pools = platform::db::install_and_connect(
+            &config.database,
+            |owner| async move { install(&owner).await },
+            RELATIONS,
+        )
+        .await?;
         let log = EventLog::with_options(
             pools.worker.clone(),
             SCHEMA,
