@@ -12,7 +12,6 @@ use jobcenter_proto::case::v1 as proto;
 use jobcenter_proto::case::v1::case_service_server::CaseService;
 use jobcenter_proto::common::v1::Position;
 use platform::CallerContext;
-use prost::Message;
 use sqlx::{PgPool, Postgres, Transaction};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
@@ -20,7 +19,7 @@ use uuid::Uuid;
 use platform::authz::Scope;
 
 use crate::consistency::wait_for_token;
-use crate::domain::{self, CASE_OPENED, timeline};
+use crate::domain::{self, timeline};
 use crate::error::CaseError;
 use crate::projections::case_view::{self, CaseRow, ListCursor};
 
@@ -289,12 +288,9 @@ impl CaseApi {
             .iter()
             .take(usize::try_from(size).unwrap_or(usize::MAX))
         {
-            let description = match event.event_type.as_str() {
-                CASE_OPENED => timeline::describe(&domain::Event::CaseOpened(
-                    proto::CaseOpened::decode(event.payload.as_slice()).map_err(CaseError::from)?,
-                )),
-                other => timeline::describe_unknown(other),
-            };
+            let description =
+                timeline::describe_recorded(&event.event_type, &event.payload)
+                    .map_err(CaseError::from)?;
             entries.push(proto::TimelineEntry {
                 version: event.version,
                 event_type: event.event_type.clone(),

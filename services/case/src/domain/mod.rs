@@ -101,6 +101,18 @@ pub enum Event {
     CaseOpened(proto::CaseOpened),
 }
 
+impl Event {
+    /// The event recorded as `event_type` with `payload`; `None` for a type this version does
+    /// not know (written by a newer version).
+    pub fn decode(event_type: &str, payload: &[u8]) -> Result<Option<Event>, prost::DecodeError> {
+        use prost::Message;
+        Ok(match event_type {
+            CASE_OPENED => Some(Event::CaseOpened(proto::CaseOpened::decode(payload)?)),
+            _ => None,
+        })
+    }
+}
+
 /// A case folded from its events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum CaseState {

@@ -11,6 +11,15 @@ pub fn describe(event: &Event) -> String {
     }
 }
 
+/// Describes a recorded case event (payload decoded by its type) in plain words; a type this
+/// version does not know gets a neutral line.
+pub fn describe_recorded(event_type: &str, payload: &[u8]) -> Result<String, prost::DecodeError> {
+    Ok(match super::Event::decode(event_type, payload)? {
+        Some(event) => describe(&event),
+        None => describe_unknown(event_type),
+    })
+}
+
 /// A line for an event type this version does not know (written by a newer version).
 pub fn describe_unknown(event_type: &str) -> String {
     format!("Recorded event of type {event_type}")
