@@ -69,6 +69,7 @@ impl Person {
             }],
             housing_costs: None,
             iban: self.iban.clone(),
+            ..Default::default()
         }
     }
 
@@ -76,7 +77,10 @@ impl Person {
     pub fn submission(&self, submission_id: &str) -> intake_pb::SubmitApplicationRequest {
         intake_pb::SubmitApplicationRequest {
             submission_id: submission_id.to_owned(),
-            main_application: Some(self.application()),
+            form: Some(
+                intake_pb::submit_application_request::Form::MainApplication(self.application()),
+            ),
+            ..Default::default()
         }
     }
 }

@@ -73,15 +73,13 @@ async fn a_submission_opens_a_case_once_and_bad_input_changes_nothing() {
 
     // Bad input → INVALID_ARGUMENT with field details, nothing recorded.
     let mut bad = submission(&uuid::Uuid::new_v4().to_string());
-    bad.main_application
-        .as_mut()
-        .unwrap()
-        .address
-        .as_mut()
-        .unwrap()
-        .postal_code = "ABCDE".into();
-    bad.main_application.as_mut().unwrap().incomes[0].monthly_amount =
-        Some(common::Money { cents: -5 });
+    let Some(intake_pb::submit_application_request::Form::MainApplication(application)) =
+        bad.form.as_mut()
+    else {
+        panic!("a main application")
+    };
+    application.address.as_mut().unwrap().postal_code = "ABCDE".into();
+    application.incomes[0].monthly_amount = Some(common::Money { cents: -5 });
     let status = intake
         .submit_application(as_caller(bad, "applicant"))
         .await

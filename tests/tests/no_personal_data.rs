@@ -170,6 +170,7 @@ async fn no_personal_data_or_token_reaches_the_logs_or_the_traces() {
         intake
             .get_submission(caller.request(intake_pb::GetSubmissionRequest {
                 submission_id: submission_id.clone(),
+                ..Default::default()
             }))
             .await
             .expect("get submission");
@@ -234,6 +235,7 @@ async fn no_personal_data_or_token_reaches_the_logs_or_the_traces() {
     let status = intake
         .get_submission(caseworker.request(intake_pb::GetSubmissionRequest {
             submission_id: "not-a-uuid".into(),
+            ..Default::default()
         }))
         .await
         .expect_err("bad id");
@@ -255,6 +257,7 @@ async fn no_personal_data_or_token_reaches_the_logs_or_the_traces() {
             .get_submission(
                 Caller::token(token).request(intake_pb::GetSubmissionRequest {
                     submission_id: submission_id.clone(),
+                    ..Default::default()
                 }),
             )
             .await

@@ -125,6 +125,7 @@ async fn callers_without_valid_credentials_are_refused_and_recorded() {
     let identities = system.identities().unwrap();
     let get_submission = || intake_pb::GetSubmissionRequest {
         submission_id: "00000000-0000-4000-8000-000000000001".into(),
+        ..Default::default()
     };
 
     // Plaintext HTTP/2 to the TLS port: no connection, no call.
@@ -295,6 +296,7 @@ async fn an_applicant_sees_only_their_own_submission_and_case() {
     // Their own submission, and their own case once it is open.
     let get_submission = || intake_pb::GetSubmissionRequest {
         submission_id: submission_id.clone(),
+        ..Default::default()
     };
     let own = intake
         .get_submission(applicant.request(get_submission()))
@@ -469,6 +471,7 @@ async fn a_partner_system_with_a_client_certificate_submits_and_reads_its_own_su
     let read = intake
         .get_submission(Caller::Anonymous.request(intake_pb::GetSubmissionRequest {
             submission_id: submission_id.clone(),
+            ..Default::default()
         }))
         .await
         .expect("the partner reads its own submission")
@@ -482,6 +485,7 @@ async fn a_partner_system_with_a_client_certificate_submits_and_reads_its_own_su
             other
                 .get_submission(Caller::Anonymous.request(intake_pb::GetSubmissionRequest {
                     submission_id: submission_id.clone(),
+                    ..Default::default()
                 }))
                 .await
         ),

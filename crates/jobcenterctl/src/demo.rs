@@ -10,6 +10,7 @@ use jobcenter_proto::common::v1::{Address, Date, Money};
 use jobcenter_proto::intake::v1::{
     HouseholdMember, HousingCosts, Income, IncomeKind, MainApplication, Person, Relationship,
     SubmitApplicationRequest, intake_service_client::IntakeServiceClient,
+    submit_application_request,
 };
 use tonic::transport::Channel;
 
@@ -62,6 +63,7 @@ fn households() -> Vec<(&'static str, MainApplication)> {
                     utilities: euros(180),
                 }),
                 iban: "DE02120300000000202051".into(),
+                ..Default::default()
             },
         ),
         (
@@ -86,6 +88,7 @@ fn households() -> Vec<(&'static str, MainApplication)> {
                     utilities: euros(90),
                 }),
                 iban: String::new(),
+                ..Default::default()
             },
         ),
         (
@@ -109,6 +112,7 @@ fn households() -> Vec<(&'static str, MainApplication)> {
                     utilities: euros(140),
                 }),
                 iban: String::new(),
+                ..Default::default()
             },
         ),
     ]
@@ -123,7 +127,10 @@ pub async fn load(
     for (submission_id, application) in households() {
         let request = SubmitApplicationRequest {
             submission_id: submission_id.to_owned(),
-            main_application: Some(application),
+            form: Some(submit_application_request::Form::MainApplication(
+                application,
+            )),
+            ..Default::default()
         };
         let reply = intake
             .submit_application(identity.request_as(

@@ -179,7 +179,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let reply = intake
                 .get_submission(
                     cli.identity
-                        .request(GetSubmissionRequest { submission_id })?,
+                        .request(GetSubmissionRequest {
+                        submission_id,
+                        ..Default::default()
+                    })?,
                 )
                 .await?;
             print::submission(reply.into_inner().submission.as_ref());

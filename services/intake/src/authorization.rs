@@ -31,6 +31,43 @@ pub const POLICY: RpcPolicy = RpcPolicy {
             ],
             reads_social_data: true,
         },
+        RpcRule {
+            method: "ListSubmissions",
+            // Applicants and partner systems see what they submitted; staff the jobcenter's.
+            grants: &[
+                Grant::own(Role::Applicant),
+                Grant::tenant(Role::Caseworker),
+                Grant::tenant(Role::TeamLead),
+                Grant::tenant(Role::Auditor),
+                Grant::own(Role::PartnerSystem),
+            ],
+            reads_social_data: true,
+        },
+        RpcRule {
+            method: "GetFormDefinition",
+            // Forms hold no social data; whoever submits or checks submissions may read them.
+            grants: &[
+                Grant::own(Role::Applicant),
+                Grant::tenant(Role::Caseworker),
+                Grant::tenant(Role::TeamLead),
+                Grant::tenant(Role::Auditor),
+                Grant::own(Role::PartnerSystem),
+                Grant::tenant(Role::Service),
+            ],
+            reads_social_data: false,
+        },
+        RpcRule {
+            method: "ExportApplication",
+            // Transfer into a case-processing system: staff, the jobcenter's Fachverfahren
+            // (a partner system of the tenant) and platform services.
+            grants: &[
+                Grant::tenant(Role::Caseworker),
+                Grant::tenant(Role::TeamLead),
+                Grant::tenant(Role::PartnerSystem),
+                Grant::tenant(Role::Service),
+            ],
+            reads_social_data: true,
+        },
     ],
 };
 

@@ -11,6 +11,8 @@ pub mod api;
 pub mod authorization;
 pub mod domain;
 pub mod error;
+pub mod form_render;
+pub mod plausibility;
 pub mod submissions;
 
 use std::sync::Arc;
@@ -48,6 +50,8 @@ pub struct Config {
     pub nats: NatsConfig,
     /// Logs and traces.
     pub telemetry: TelemetryConfig,
+    /// Per-jobcenter settings of the plausibility checks (postal-code area, absence limit).
+    pub plausibility: plausibility::PlausibilityConfig,
     /// Path of an optional TOML file with these settings (`JC_INTAKE_CONFIG_FILE`; only
     /// meaningful in the environment). Default none.
     pub config_file: Option<std::path::PathBuf>,
@@ -67,6 +71,9 @@ pub enum StartError {
     EventLog(#[from] eventlog::EventLogError),
     #[error("read-access log unavailable")]
     AccessLog(#[from] access_log::AccessLogError),
+    /// The plausibility settings cannot be right.
+    #[error("invalid configuration")]
+    Plausibility(#[from] plausibility::PlausibilityConfigError),
     #[error("listener has no address")]
     Listener(#[source] std::io::Error),
     #[error("gRPC server failed")]
@@ -114,6 +121,7 @@ impl Application {
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let port = listener.local_addr().map_err(StartError::Listener)?.port();
+        config.plausibility.check()?;
         // A misconfigured server (no TLS in production, unreadable certificates) stops here,
         // before anything is connected.
         let mut server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
@@ -137,8 +145,13 @@ impl Application {
         let server = server
             .with_refusal_recorder(Arc::new(access.clone()))
             .with_authorization(vec![authorization::POLICY]);
-        let api = IntakeServiceServer::new(api::IntakeApi::new(log, pools.api, access))
-            .max_decoding_message_size(config.server.max_message_bytes);
+        let api = IntakeServiceServer::new(api::IntakeApi::new(
+            log,
+            pools.api,
+            access,
+            Arc::new(config.plausibility.clone()),
+        ))
+        .max_decoding_message_size(config.server.max_message_bytes);
         let routes = Routes::new(api);
         Ok(Self {
             listener,

@@ -8,6 +8,10 @@
 //! Appends go through the log's writer (the worker role); reads go through the api role's pool,
 //! in a transaction scoped to the caller's tenant, where row-level security shows no other
 //! tenant's events.
+//!
+//! Listing reads the log's own table (every stream here is one write-once submission), newest
+//! first by log position, keyed by the position for the next page. With many submissions per
+//! tenant a read model would serve this better; the log is the only table intake has so far.
 
 use chrono::{DateTime, Utc};
 use eventlog::{
@@ -112,7 +116,22 @@ pub async fn get(
     tenant: &TenantId,
     submission_id: SubmissionId,
 ) -> Result<Accepted, IntakeError> {
-    let app_id = application_id(tenant.as_str(), submission_id);
+    get_application(
+        log,
+        api,
+        tenant,
+        application_id(tenant.as_str(), submission_id),
+    )
+    .await
+}
+
+/// The recorded application `app_id` of `tenant`, or `NotFound`.
+pub async fn get_application(
+    log: &EventLog,
+    api: &PgPool,
+    tenant: &TenantId,
+    app_id: Uuid,
+) -> Result<Accepted, IntakeError> {
     match load(log, api, tenant.as_str(), app_id).await? {
         Some((SubmissionState::Submitted(event), position)) => Ok(Accepted {
             event: *event,
@@ -161,6 +180,65 @@ async fn load(
     Ok(Some((state, position)))
 }
 
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The submissions, newest first.
+    pub items: Vec<Accepted>,
+    /// Where the next page starts (exclusive), if there may be one.
+    pub next_before: Option<i64>,
+}
+
+/// Submissions of `tenant`, newest first, before log position `before` (all when `None`), at
+/// most `limit`; only those submitted by `owner` when given. Read through `api` (the api role's
+/// pool) in a transaction scoped to the tenant.
+pub async fn list(
+    log: &EventLog,
+    api: &PgPool,
+    tenant: &TenantId,
+    owner: Option<&str>,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Page, IntakeError> {
+    // The schema name was validated when the log was built; it cannot carry SQL.
+    let sql = format!(
+        "SELECT (tx_id::text)::bigint AS tx, global_position, payload FROM {schema}.events \
+         WHERE tenant_id = $1 AND event_type = $2 AND version = 1 \
+           AND ($3::bigint IS NULL OR global_position < $3) \
+           AND ($4::text IS NULL OR convert_from(metadata, 'UTF8')::jsonb ->> 'actor' = $4) \
+         ORDER BY global_position DESC LIMIT $5",
+        schema = log.schema()
+    );
+    let mut tx = platform::db::begin_for_tenant(api, tenant)
+        .await
+        .map_err(eventlog::EventLogError::from)?;
+    let rows: Vec<(i64, i64, Vec<u8>)> = sqlx::query_as(&sql)
+        .bind(tenant.as_str())
+        .bind(APPLICATION_SUBMITTED)
+        .bind(before)
+        .bind(owner)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(eventlog::EventLogError::from)?;
+    drop(tx);
+    let full = rows.len() == limit as usize;
+    let next_before = rows
+        .last()
+        .filter(|_| full)
+        .map(|(_, position, _)| *position);
+    let items = rows
+        .into_iter()
+        .map(|(tx_id, position, payload)| {
+            Ok(Accepted {
+                event: proto::ApplicationSubmitted::decode(payload.as_slice())?,
+                position: LogPosition::new(u64::try_from(tx_id).unwrap_or(0), position),
+            })
+        })
+        .collect::<Result<Vec<_>, IntakeError>>()?;
+    Ok(Page { items, next_before })
+}
+
 fn encode(event: &Event, app_id: Uuid, provenance: &Provenance) -> NewEvent {
     let Event::ApplicationSubmitted(payload) = event;
     NewEvent {
@@ -173,7 +251,9 @@ fn encode(event: &Event, app_id: Uuid, provenance: &Provenance) -> NewEvent {
             causation_id: None,
             command_id: Some(app_id),
             traceparent: provenance.traceparent.clone(),
-            case_id: None,
+            // The case a matter belongs to, as the submitter named it (none for a main
+            // application: the case service derives its case from the application id).
+            case_id: (!payload.case_id.is_empty()).then(|| payload.case_id.clone()),
         },
     }
 }

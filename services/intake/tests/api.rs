@@ -1,117 +1,23 @@
 //! The intake service over gRPC, against a real PostgreSQL and a real NATS.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use intake::{Application, Config};
+mod support;
+
 use jobcenter_proto::common::v1 as common;
 use jobcenter_proto::intake::v1 as proto;
-use jobcenter_proto::intake::v1::intake_service_client::IntakeServiceClient;
-use testkit::{TestDatabase, TestNats};
-use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
-use tonic::{Code, Request};
-
-struct TestApp {
-    client: IntakeServiceClient<Channel>,
-    address: String,
-    db: TestDatabase,
-    cancel: CancellationToken,
-    _nats: TestNats,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.cancel.cancel();
-    }
-}
-
-async fn spawn_app() -> TestApp {
-    let db = TestDatabase::create().await.expect("test database");
-    let nats = TestNats::start().await.expect("test nats");
-    let mut config = Config::default();
-    // Plaintext and development identities (`x-jc-*` metadata), as in the local demo.
-    config.server.mode = platform::config::SecurityMode::Development;
-    config.database.owner_url = Some(db.owner_url().to_owned());
-    config.database.api_url = db.api_url().to_owned();
-    config.database.worker_url = db.worker_url().to_owned();
-    config.nats.url = nats.url().to_owned();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app = Application::build(config, listener).await.expect("build");
-    let port = app.port();
-    let cancel = CancellationToken::new();
-    tokio::spawn(app.run_until_stopped(cancel.clone()));
-    let address = format!("http://127.0.0.1:{port}");
-    let client = IntakeServiceClient::connect(address.clone())
-        .await
-        .expect("connect");
-    TestApp {
-        client,
-        address,
-        db,
-        cancel,
-        _nats: nats,
-    }
-}
-
-fn as_caller<T>(message: T, tenant: &str) -> Request<T> {
-    as_subject(message, tenant, "portal-test", "applicant")
-}
-
-/// `message` from `subject` of `tenant` with `roles` (development identity metadata).
-fn as_subject<T>(message: T, tenant: &str, subject: &str, roles: &str) -> Request<T> {
-    let mut request = Request::new(message);
-    let md = request.metadata_mut();
-    md.insert("x-jc-tenant", tenant.parse().unwrap());
-    md.insert("x-jc-subject", subject.parse().unwrap());
-    md.insert("x-jc-roles", roles.parse().unwrap());
-    request
-}
+use proto::submit_application_request::Form;
+use support::{as_caller, as_subject, events_in_log, main_application, spawn_app};
+use tonic::Code;
 
 fn valid_request(submission_id: &str) -> proto::SubmitApplicationRequest {
-    let date = |y, m, d| {
-        Some(common::Date {
-            year: y,
-            month: m,
-            day: d,
-        })
-    };
-    proto::SubmitApplicationRequest {
-        submission_id: submission_id.into(),
-        main_application: Some(proto::MainApplication {
-            applicant: Some(proto::Person {
-                given_name: "Erika".into(),
-                family_name: "Mustermann".into(),
-                birth_date: date(1985, 4, 12),
-            }),
-            household_members: vec![proto::HouseholdMember {
-                person: Some(proto::Person {
-                    given_name: "Max".into(),
-                    family_name: "Mustermann".into(),
-                    birth_date: date(2015, 6, 1),
-                }),
-                relationship: proto::Relationship::Child as i32,
-            }],
-            address: Some(common::Address {
-                street: "Kettwiger Straße".into(),
-                house_number: "12a".into(),
-                postal_code: "45127".into(),
-                city: "Essen".into(),
-            }),
-            incomes: vec![],
-            housing_costs: Some(proto::HousingCosts {
-                base_rent: Some(common::Money { cents: 45_000 }),
-                heating: None,
-                utilities: None,
-            }),
-            iban: "DE89 3704 0044 0532 0130 00".into(),
-        }),
-    }
+    support::submit(submission_id, Form::MainApplication(main_application()))
 }
 
-async fn events_in_log(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM intake.events")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
+fn main_mut(request: &mut proto::SubmitApplicationRequest) -> &mut proto::MainApplication {
+    match request.form.as_mut() {
+        Some(Form::MainApplication(m)) => m,
+        _ => panic!("a main application"),
+    }
 }
 
 const SID: &str = "0b6f2a4e-9d1c-4c7a-8e3f-5a2b1c0d9e8f";
@@ -136,6 +42,7 @@ async fn a_submitted_application_can_be_read_back() {
         .get_submission(as_caller(
             proto::GetSubmissionRequest {
                 submission_id: SID.into(),
+                ..Default::default()
             },
             "jc-essen",
         ))
@@ -145,7 +52,14 @@ async fn a_submitted_application_can_be_read_back() {
         .submission
         .expect("submission");
     assert_eq!(got, submission);
-    assert!(got.status_text.contains("received"));
+    // German unless the request asks for another language.
+    assert!(
+        got.status_text.contains("eingegangen"),
+        "{}",
+        got.status_text
+    );
+    assert!(got.warnings.is_empty());
+    assert_eq!(got.form_version, 1);
 }
 
 #[tokio::test]
@@ -176,7 +90,7 @@ async fn a_reused_submission_id_with_other_content_is_refused() {
         .await
         .expect("first");
     let mut other = valid_request(SID);
-    other.main_application.as_mut().unwrap().iban = String::new();
+    main_mut(&mut other).iban = String::new();
     let status = app
         .client
         .submit_application(as_caller(other, "jc-essen"))
@@ -195,7 +109,7 @@ async fn invalid_input_is_refused_with_field_paths_and_nothing_recorded() {
     let mut app = spawn_app().await;
     let mut bad = valid_request(SID);
     {
-        let application = bad.main_application.as_mut().unwrap();
+        let application = main_mut(&mut bad);
         application.household_members[0]
             .person
             .as_mut()
@@ -241,6 +155,7 @@ async fn another_tenants_submission_is_not_found() {
         .get_submission(as_caller(
             proto::GetSubmissionRequest {
                 submission_id: SID.into(),
+                ..Default::default()
             },
             "jc-bochum",
         ))
@@ -288,6 +203,7 @@ async fn a_submission_is_visible_to_its_submitter_and_staff_only() {
         as_subject(
             proto::GetSubmissionRequest {
                 submission_id: id.clone(),
+                ..Default::default()
             },
             "jc-essen",
             subject,
@@ -347,9 +263,7 @@ async fn oversized_and_malformed_messages_are_refused_and_the_service_keeps_serv
 
     // Over the 4 MiB limit: refused before decoding.
     let mut big = valid_request(&uuid::Uuid::new_v4().to_string());
-    if let Some(app) = big.main_application.as_mut() {
-        app.iban = "X".repeat(5 * 1024 * 1024);
-    }
+    main_mut(&mut big).iban = "X".repeat(5 * 1024 * 1024);
     let status = testkit::raw_grpc::unary(channel.clone(), submit, raw(big.encode_to_vec()))
         .await
         .expect_err("too large");

@@ -1,14 +1,14 @@
 //! The submission aggregate as a decider: `decide_submit` and `evolve`, both pure.
 //!
 //! A submission is keyed by the client's submission id within a tenant. Submitting the same
-//! application twice is one application (the second answer repeats the first); reusing a
-//! submission id for different content is refused.
+//! application or notice twice is one submission (the second answer repeats the first); reusing
+//! a submission id for different content (another form, another case) is refused.
 
 use chrono::{DateTime, Utc};
 use jobcenter_proto::intake::v1 as proto;
 use uuid::Uuid;
 
-use super::application::MainApplication;
+use super::forms::Form;
 use super::values::SubmissionId;
 
 /// Fixed namespace of application ids (UUIDv5 over `tenant ":" submission_id`).
@@ -32,12 +32,19 @@ pub fn stream_id(application_id: Uuid) -> String {
     format!("application-{application_id}")
 }
 
-/// Intent: accept this application, received at `received_at`.
+/// Intent: accept this application or notice, received at `received_at`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmitApplication {
     pub tenant_id: String,
     pub submission_id: SubmissionId,
-    pub application: MainApplication,
+    /// The validated form in canonical form.
+    pub form: Form,
+    /// The case the submitter named.
+    pub case_id: Option<Uuid>,
+    /// Plausibility warnings (messages in German), recorded for the caseworker.
+    pub warnings: Vec<proto::PlausibilityWarning>,
+    /// Version of the definition the form was validated against.
+    pub form_version: u32,
     /// The legal moment of receipt, taken at the edge.
     pub received_at: DateTime<Utc>,
     /// The authenticated caller's pseudonymous subject: the submission's owner.
@@ -79,7 +86,8 @@ pub fn decide_submit(
     state: &SubmissionState,
     cmd: SubmitApplication,
 ) -> Result<Vec<Event>, Rejection> {
-    let application = cmd.application.to_proto();
+    let form = cmd.form.to_event();
+    let case_id = cmd.case_id.map(|c| c.to_string()).unwrap_or_default();
     match state {
         SubmissionState::NotSubmitted => {
             let id = application_id(&cmd.tenant_id, cmd.submission_id);
@@ -87,17 +95,22 @@ pub fn decide_submit(
                 proto::ApplicationSubmitted {
                     application_id: id.to_string(),
                     submission_id: cmd.submission_id.to_string(),
-                    main_application: Some(application),
+                    form: Some(form),
                     received_at: Some(timestamp(cmd.received_at)),
                     submitted_by: cmd.submitted_by,
                     applicant_account: cmd.applicant_account.unwrap_or_default(),
+                    case_id,
+                    warnings: cmd.warnings,
+                    form_version: cmd.form_version,
                 },
             )])
         }
         SubmissionState::Submitted(recorded) => {
             // A retry is the same content from the same caller; another caller reusing the id
-            // learns only that it is taken, never the recorded submission.
-            if recorded.main_application.as_ref() == Some(&application)
+            // learns only that it is taken, never the recorded submission. Warnings are not
+            // compared: they depend on the day, and the first answer stands.
+            if recorded.form.as_ref() == Some(&form)
+                && recorded.case_id == case_id
                 && recorded.submitted_by == cmd.submitted_by
             {
                 Ok(Vec::new())
