@@ -7,7 +7,8 @@
 //! append-only, never relayed (ARCHITECTURE §3.8).
 //!
 //! - Handlers wrap each read in [`AccessLog::audited`]: the read's result is returned only once
-//!   its record is written, so a read fails when its record cannot be written.
+//!   its record is written, so a read fails when its record cannot be written. A streamed read
+//!   also records each part before it is sent ([`AccessLog::record_part`]).
 //! - The platform's authentication, authorization and rate-limit layers record refusals through
 //!   `impl platform::audit::RefusalRecorder for AccessLog`.
 //! - Auditors read a tenant's records with [`AccessLog::list`] and check the chains with
@@ -23,6 +24,7 @@ mod query;
 mod record;
 mod refusal;
 mod stream;
+mod streamed;
 mod wire;
 
 pub use audited::{AuditedError, ReadContext, ReadOutcome};

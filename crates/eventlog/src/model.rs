@@ -167,6 +167,18 @@ pub struct RecordedEvent {
     pub hash: Vec<u8>,
 }
 
+/// One tenant's events in commit order, as [`crate::EventLog::read_tenant_in`] returns them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantEvents {
+    /// The events, in commit order.
+    pub events: Vec<RecordedEvent>,
+    /// Every event of the tenant up to this position has now been returned (by this read or
+    /// earlier ones): continue from here. The last event's position when the read was cut at
+    /// its limit; otherwise the transaction horizon, `(xmin, 0)`, since below it no further
+    /// event can appear. Never before the position the read continued from.
+    pub reached: LogPosition,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

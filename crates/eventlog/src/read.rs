@@ -1,10 +1,10 @@
 //! Reading a stream, and the whole log in commit order below the transaction horizon.
 
 use sqlx::postgres::PgRow;
-use sqlx::{PgExecutor, PgPool, Row};
+use sqlx::{PgConnection, PgExecutor, PgPool, Row};
 
 use crate::error::EventLogError;
-use crate::model::{EventMetadata, RecordedEvent};
+use crate::model::{EventMetadata, RecordedEvent, TenantEvents};
 use crate::position::LogPosition;
 
 /// The events of a stream after `after_version`, in version order, at most `limit`, through
@@ -44,6 +44,44 @@ pub(crate) async fn read_all(
         .await?;
     rows.iter().map(decode_event).collect()
 }
+
+/// The events of `tenant` after `after` in commit order, below the transaction horizon, at most
+/// `limit`, on `conn` (a tenant-scoped transaction of the api role, where row-level security
+/// shows that tenant only; the SQL filters by tenant as well). See [`TenantEvents::reached`].
+pub(crate) async fn read_tenant(
+    conn: &mut PgConnection,
+    sql: &str,
+    tenant: &str,
+    after: LogPosition,
+    limit: i64,
+) -> Result<TenantEvents, EventLogError> {
+    let limit = limit.max(0);
+    let rows = sqlx::query(sql)
+        .bind(tenant)
+        .bind(i64::try_from(after.tx_id).unwrap_or(i64::MAX))
+        .bind(after.position)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    let mut horizon: i64 = 0;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in &rows {
+        horizon = row.try_get(HORIZON_COLUMN)?;
+        // The one row without an event when none is below the horizon.
+        if row.try_get::<Option<i64>, _>(0)?.is_some() {
+            events.push(decode_event(row)?);
+        }
+    }
+    let full = limit > 0 && i64::try_from(events.len()).unwrap_or(i64::MAX) >= limit;
+    let reached = match events.last() {
+        Some(last) if full => last.position,
+        _ => LogPosition::new(u64::try_from(horizon).unwrap_or(0), 0).max(after),
+    };
+    Ok(TenantEvents { events, reached })
+}
+
+/// The column after `schema::EVENT_COLUMNS` in the tenant read: the horizon (`xmin`).
+const HORIZON_COLUMN: usize = 13;
 
 /// Decodes a row of `schema::EVENT_COLUMNS`.
 pub(crate) fn decode_event(row: &PgRow) -> Result<RecordedEvent, EventLogError> {

@@ -99,6 +99,7 @@ pub(crate) struct Statements {
     pub append: String,
     pub read_stream: String,
     pub read_all: String,
+    pub read_tenant: String,
     pub verify: String,
 }
 
@@ -125,6 +126,21 @@ impl Statements {
                  WHERE (e.tx_id, e.global_position) > ($1::int8::text::xid8, $2) \
                    AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot()) \
                  ORDER BY e.tx_id, e.global_position LIMIT $3"
+            ),
+            read_tenant: format!(
+                // The horizon comes from the same statement (the same snapshot) as the events:
+                // a horizon taken by a later statement could pass events this one did not see.
+                // One row even when no event is below it (the LEFT JOIN), so the caller always
+                // learns the horizon; event columns are then NULL.
+                "SELECT t.*, h.horizon::text::int8 \
+                 FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h \
+                 LEFT JOIN LATERAL ( \
+                     SELECT {EVENT_COLUMNS} FROM {schema}.events e \
+                     WHERE e.tenant_id = $1 \
+                       AND (e.tx_id, e.global_position) > ($2::int8::text::xid8, $3) \
+                       AND e.tx_id < h.horizon \
+                     ORDER BY e.tx_id, e.global_position LIMIT $4) t ON true \
+                 ORDER BY t.tx_id, t.global_position"
             ),
             verify: format!(
                 "SELECT event_id, stream_id, version, tenant_id, event_type, schema_version, \
@@ -166,6 +182,42 @@ mod tests {
         assert!(
             plan.contains("Index Scan"),
             "read_all must use the index:\n{plan}"
+        );
+    }
+
+    /// A tenant's read walks the tenant index, also as the api role under row-level security
+    /// (a qualifier the planner deemed leaky could not become an index condition there).
+    #[tokio::test]
+    async fn read_tenant_walks_the_tenant_index_under_row_level_security() {
+        let db = testkit::TestDatabase::create_with_pool_size(2)
+            .await
+            .expect("database");
+        install(db.owner_pool(), "plan").await.expect("install");
+        let sql = Statements::new("plan").read_tenant;
+        let mut tx = db.api_pool().begin().await.expect("begin");
+        sqlx::query("SELECT set_config('jc.tenant', 'tenant-a', true)")
+            .execute(&mut *tx)
+            .await
+            .expect("tenant");
+        // The planner would rather scan a tiny table than use any index.
+        sqlx::query("SET LOCAL enable_seqscan = off")
+            .execute(&mut *tx)
+            .await
+            .expect("set");
+        let plan: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
+            .bind("tenant-a")
+            .bind(0_i64)
+            .bind(0_i64)
+            .bind(100_i64)
+            .fetch_all(&mut *tx)
+            .await
+            .expect("explain");
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains("Index Scan using events_tenant_tx_position")
+                && plan.contains("Index Cond: ((tenant_id = ")
+                && plan.contains("AND (ROW(tx_id, global_position) > ROW("),
+            "read_tenant must walk the tenant index:\n{plan}"
         );
     }
 
