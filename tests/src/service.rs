@@ -88,11 +88,25 @@ impl Service {
         }
     }
 
+    /// Every authorization table of the gRPC services it serves (its main one first).
+    pub fn policies(self) -> &'static [platform::authz::RpcPolicy] {
+        match self {
+            Service::Intake => &[intake::authorization::POLICY],
+            Service::Case => &[
+                case::authorization::POLICY,
+                case::authorization::FEED_POLICY,
+            ],
+        }
+    }
+
     /// The service serving the gRPC service named `grpc_service`, if it is one of ours.
     pub fn serving(grpc_service: &str) -> Option<Service> {
-        Service::ALL
-            .into_iter()
-            .find(|service| service.grpc_service() == grpc_service)
+        Service::ALL.into_iter().find(|service| {
+            service
+                .policies()
+                .iter()
+                .any(|policy| policy.service == grpc_service)
+        })
     }
 }
 

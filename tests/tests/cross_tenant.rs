@@ -25,6 +25,7 @@ use std::collections::HashMap;
 
 use bytes::{Bytes, BytesMut};
 use jobcenter_proto::case::v1 as case_pb;
+use jobcenter_proto::case::v1::case_feed_service_client::CaseFeedServiceClient;
 use jobcenter_proto::intake::v1 as intake_pb;
 use prost::Message;
 use prost_types::field_descriptor_proto::{Label, Type};
@@ -203,11 +204,26 @@ async fn objects_of_a(system: &System) -> ObjectsOfA {
         .into_inner()
         .case
         .unwrap();
+    // A's caseworker works the case: the command id A used is an id of A's too.
+    let command_id = uuid::Uuid::new_v4().to_string();
+    cases
+        .start_review(Caller::dev(TENANT_A, "caseworker-a", "caseworker").request(
+            case_pb::StartReviewRequest {
+                command: Some(case_pb::CaseCommand {
+                    case_id: case.case_id.clone(),
+                    command_id: command_id.clone(),
+                    expected_version: None,
+                }),
+            },
+        ))
+        .await
+        .expect("A's caseworker starts the review");
     ObjectsOfA {
         ids: HashMap::from([
             ("submission_id", submission_id),
             ("application_id", application_id),
             ("case_id", case.case_id),
+            ("command_id", command_id),
         ]),
     }
 }
@@ -272,7 +288,12 @@ async fn every_rpc_with_an_id_finds_nothing_of_another_tenant_and_records_the_at
 
     for rpc in id_rpcs() {
         let channel = system.channel(rpc.service, None).await.unwrap();
-        let policy = rpc.service.policy();
+        let policy = rpc
+            .service
+            .policies()
+            .iter()
+            .find(|policy| policy.method_of(&rpc.path).is_some())
+            .unwrap_or_else(|| panic!("{} has no authorization table", rpc.path));
         let rule = policy
             .rule(&rpc.method)
             .unwrap_or_else(|| panic!("{} has no authorization entry", rpc.path));
@@ -418,7 +439,10 @@ async fn another_tenant_reusing_a_submission_id_gets_its_own_application() {
         let submission_id = submission_id.clone();
         async move {
             intake
-                .get_submission(caller.request(intake_pb::GetSubmissionRequest { submission_id }))
+                .get_submission(caller.request(intake_pb::GetSubmissionRequest {
+                    submission_id,
+                    ..Default::default()
+                }))
                 .await
                 .expect("read")
                 .into_inner()
@@ -432,4 +456,71 @@ async fn another_tenant_reusing_a_submission_id_gets_its_own_application() {
         read(Caller::dev(TENANT_A, "caseworker-a", "caseworker")).await,
         application_of_a
     );
+}
+
+/// The events of the feed as `caller` sees it from the start, up to its first heartbeat (caught
+/// up); or the refusal.
+async fn feed_until_caught_up(
+    system: &System,
+    caller: Caller,
+    after: &str,
+) -> Result<(Vec<case_pb::CaseFeedEvent>, String), tonic::Status> {
+    let mut feed = CaseFeedServiceClient::new(system.channel(Service::Case, None).await.unwrap());
+    let mut stream = feed
+        .subscribe(caller.request(case_pb::SubscribeRequest {
+            after: after.to_owned(),
+        }))
+        .await?
+        .into_inner();
+    let mut events = Vec::new();
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), stream.message())
+            .await
+            .expect("the feed answers in time")?
+            .expect("the feed goes on until it is caught up");
+        match message.message {
+            Some(case_pb::subscribe_response::Message::Event(event)) => events.push(event),
+            Some(case_pb::subscribe_response::Message::Heartbeat(heartbeat)) => {
+                return Ok((events, heartbeat.resume_token));
+            }
+            None => panic!("an empty feed message"),
+        }
+    }
+}
+
+/// The feed names no object by id, so the generated calls above skip it; its tenant wall is
+/// checked here: B's systems and auditors follow B's cases only, and A's resume token is
+/// refused to B without a word about A.
+#[tokio::test]
+async fn another_tenants_feed_carries_none_of_the_first_tenants_events() {
+    let system = System::development().await.expect("system");
+    let a = objects_of_a(&system).await;
+    let secrets = a.secrets();
+
+    // The control: A's own system finds A's case.
+    let (of_a, token_of_a) = feed_until_caught_up(
+        &system,
+        Caller::dev(TENANT_A, "system-a", "partner-system"),
+        "",
+    )
+    .await
+    .expect("A follows its own cases");
+    assert!(of_a.iter().any(|event| event.case_id == a.ids["case_id"]));
+
+    for role in ["partner-system", "service", "auditor"] {
+        let caller = Caller::dev(TENANT_B, &format!("{role}-b"), role);
+        let (events, _) = feed_until_caught_up(&system, caller.clone(), "")
+            .await
+            .expect("B follows its own cases");
+        assert!(events.is_empty(), "{role} of {TENANT_B} sees {events:?}");
+
+        let refused = feed_until_caught_up(&system, caller, &token_of_a)
+            .await
+            .expect_err("A's token is no resume point for B");
+        assert_eq!(refused.code(), Code::InvalidArgument, "{role}");
+        let shown = answer_text(&Err(refused));
+        for secret in &secrets {
+            assert!(!shown.contains(secret.as_str()), "{role}: shows {secret:?}");
+        }
+    }
 }

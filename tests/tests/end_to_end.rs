@@ -133,8 +133,17 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     let cases: Vec<&str> = demo
         .lines()
         .filter_map(|l| l.split("-> case ").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
         .collect();
     assert_eq!(cases.len(), 3, "{demo}");
+    // The cases stand at different points of their path.
+    for stage in [
+        "waiting for documents",
+        "approved, sick note received",
+        "new",
+    ] {
+        assert!(demo.contains(&format!("({stage})")), "{demo}");
+    }
 
     // Loading the demo again changes nothing: the same applications, the same cases.
     let (ok, again) = ctl(&system, &["demo"]).await;
@@ -159,6 +168,15 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
 
     let (ok, timeline) = ctl(&system, &["timeline", cases[0]]).await;
     assert!(ok && timeline.contains("Case opened"), "{timeline}");
+    assert!(
+        timeline.contains("Requested from the applicant: Kontoauszüge"),
+        "{timeline}"
+    );
+    let (ok, timeline) = ctl(&system, &["timeline", cases[1]]).await;
+    assert!(
+        ok && timeline.contains("approved") && timeline.contains("Sick note received"),
+        "{timeline}"
+    );
 
     let (ok, submission) = ctl(
         &system,
@@ -177,8 +195,12 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     )
     .await;
     assert!(ok, "{verify}");
+    // Three applications and a sick note; three cases opened, two reviews, a request for
+    // documents, a decision and the sick note attached.
     assert!(
-        verify.contains("intake: 3 events") && verify.contains("cases: 3 events"),
+        verify.contains("intake: 4 events in 4 streams")
+            && verify.contains("cases: 8 events in 3 streams")
+            && verify.contains("intact"),
         "{verify}"
     );
 }

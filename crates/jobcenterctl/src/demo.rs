@@ -1,18 +1,24 @@
-//! Demo data for a newcomer: a few households apply, and their cases open.
+//! Demo data for a newcomer: a few households apply, their cases open, and the caseworker has
+//! moved them along: one waits for documents, one is decided and has a sick note attached, one
+//! is new.
 //!
-//! Submission ids are fixed, so loading the demo twice submits nothing new (intake is idempotent).
+//! Submission and command ids are fixed, so loading the demo twice records nothing new (intake
+//! and the case commands are idempotent).
 
 use anyhow::Context;
+use chrono::{Days, Utc};
 use jobcenter_proto::case::v1::{
-    FindCaseByApplicationRequest, case_service_client::CaseServiceClient,
+    CaseCommand, DecisionOutcome, FindCaseByApplicationRequest, IssueDecisionRequest,
+    RequestDocumentsRequest, StartReviewRequest, case_service_client::CaseServiceClient,
 };
 use jobcenter_proto::common::v1::{Address, Date, Money};
 use jobcenter_proto::intake::v1::{
-    HouseholdMember, HousingCosts, Income, IncomeKind, MainApplication, Person, Relationship,
-    SubmitApplicationRequest, intake_service_client::IntakeServiceClient,
-    submit_application_request,
+    AttachmentKind, CertificateKind, HouseholdMember, HousingCosts, Income, IncomeKind,
+    MainApplication, Person, Relationship, SickNote, SubmitApplicationRequest,
+    intake_service_client::IntakeServiceClient, submit_application_request,
 };
 use tonic::transport::Channel;
+use uuid::Uuid;
 
 use crate::identity::Identity;
 
@@ -118,13 +124,60 @@ fn households() -> Vec<(&'static str, MainApplication)> {
     ]
 }
 
+/// Fixed namespace of the demo's command ids.
+const DEMO_COMMANDS: Uuid = Uuid::from_u128(0x6a0e_51c2_9d84_4f37_a1b6_2c5e_8f90_d413);
+
+/// How far the caseworker has moved each demo household's case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    /// Reviewed, documents requested.
+    WaitingForDocuments,
+    /// Reviewed and approved; the applicant then sent a sick note.
+    DecidedWithSickNote,
+    /// Just received.
+    New,
+}
+
+const PROGRESS: [Progress; 3] = [
+    Progress::WaitingForDocuments,
+    Progress::DecidedWithSickNote,
+    Progress::New,
+];
+
+/// The command `step` on `case_id`, with an id fixed for the demo.
+fn command(case_id: &str, step: &str) -> Option<CaseCommand> {
+    Some(CaseCommand {
+        case_id: case_id.to_owned(),
+        command_id: Uuid::new_v5(&DEMO_COMMANDS, format!("{case_id}/{step}").as_bytes())
+            .to_string(),
+        expected_version: None,
+    })
+}
+
+fn date_in(days: i64) -> Option<Date> {
+    let today = Utc::now().date_naive();
+    let day = if days >= 0 {
+        today.checked_add_days(Days::new(days.unsigned_abs()))
+    } else {
+        today.checked_sub_days(Days::new(days.unsigned_abs()))
+    }?;
+    Some(Date {
+        year: chrono::Datelike::year(&day),
+        month: i32::try_from(chrono::Datelike::month(&day)).ok()?,
+        day: i32::try_from(chrono::Datelike::day(&day)).ok()?,
+    })
+}
+
+/// Submits the demo households as an applicant, waits until each case is open, and moves the
+/// cases along as a caseworker.
 /// Submits the demo households as an applicant and waits until each case is open.
 pub async fn load(
     mut intake: IntakeServiceClient<Channel>,
     mut case: CaseServiceClient<Channel>,
     identity: &Identity,
 ) -> anyhow::Result<()> {
-    for (submission_id, application) in households() {
+    for ((submission_id, application), progress) in households().into_iter().zip(PROGRESS) {
+        let applicant = application.applicant.clone();
         let request = SubmitApplicationRequest {
             submission_id: submission_id.to_owned(),
             form: Some(submit_application_request::Form::MainApplication(
@@ -151,10 +204,77 @@ pub async fn load(
             .context("waiting for the demo case")?
             .into_inner();
         let case_id = found.case.map(|c| c.case_id).unwrap_or_default();
+        let what = advance(
+            &mut intake,
+            &mut case,
+            identity,
+            &case_id,
+            progress,
+            applicant,
+        )
+        .await?;
         println!(
-            "application {} -> case {case_id}",
+            "application {} -> case {case_id} ({what})",
             submission.application_id
         );
     }
     Ok(())
+}
+
+/// Moves the case along as the caseworker; says where it stands.
+async fn advance(
+    intake: &mut IntakeServiceClient<Channel>,
+    case: &mut CaseServiceClient<Channel>,
+    identity: &Identity,
+    case_id: &str,
+    progress: Progress,
+    applicant: Option<Person>,
+) -> anyhow::Result<&'static str> {
+    if progress == Progress::New {
+        return Ok("new");
+    }
+    case.start_review(identity.request(StartReviewRequest {
+        command: command(case_id, "review"),
+    })?)
+    .await
+    .context("starting the review")?;
+    if progress == Progress::WaitingForDocuments {
+        case.request_documents(identity.request(RequestDocumentsRequest {
+            command: command(case_id, "documents"),
+            due: date_in(14),
+            documents: vec![
+                "Kontoauszüge der letzten drei Monate".into(),
+                "Mietvertrag".into(),
+            ],
+        })?)
+        .await
+        .context("requesting documents")?;
+        return Ok("waiting for documents");
+    }
+    case.issue_decision(identity.request(IssueDecisionRequest {
+        command: command(case_id, "decision"),
+        outcome: DecisionOutcome::Approved.into(),
+        provisional: false,
+    })?)
+    .await
+    .context("deciding")?;
+    let sick_note = SubmitApplicationRequest {
+        submission_id: Uuid::new_v5(&DEMO_COMMANDS, format!("{case_id}/sick-note").as_bytes())
+            .to_string(),
+        form: Some(submit_application_request::Form::SickNote(SickNote {
+            person: applicant,
+            certificate: CertificateKind::First.into(),
+            incapacity_from: date_in(-1),
+            incapacity_until: date_in(6),
+            issued_on: date_in(-1),
+            attachments: vec![AttachmentKind::IncapacityCertificate.into()],
+        })),
+        case_id: case_id.to_owned(),
+        ..Default::default()
+    };
+    intake
+        .submit_application(identity.request(sick_note)?)
+        .await
+        .context("sending the demo sick note")?;
+    Ok("approved, sick note received")
 }

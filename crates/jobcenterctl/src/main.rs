@@ -177,13 +177,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut intake =
                 IntakeServiceClient::new(connect(&cli.intake, cli.ca_file.as_deref()).await?);
             let reply = intake
-                .get_submission(
-                    cli.identity
-                        .request(GetSubmissionRequest {
-                        submission_id,
-                        ..Default::default()
-                    })?,
-                )
+                .get_submission(cli.identity.request(GetSubmissionRequest {
+                    submission_id,
+                    ..Default::default()
+                })?)
                 .await?;
             print::submission(reply.into_inner().submission.as_ref());
         }

@@ -33,6 +33,18 @@ pub async fn wait_for_token(
     field: &'static str,
     timeout: Duration,
 ) -> Result<(), CaseError> {
+    wait_for_projection(pool, token, field, timeout, case_view::NAME).await
+}
+
+/// Same as [`wait_for_token`], for `read_model` (the name of a projection of the case log,
+/// e.g. `tasks`) instead of `case_view`.
+pub async fn wait_for_projection(
+    pool: &PgPool,
+    token: Option<&str>,
+    field: &'static str,
+    timeout: Duration,
+    read_model: &str,
+) -> Result<(), CaseError> {
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Ok(());
     };
@@ -59,7 +71,7 @@ pub async fn wait_for_token(
     };
     if let Some(at) = case_position {
         let left = deadline.saturating_duration_since(Instant::now());
-        if !projection::wait_for(pool, CHECKPOINTS, case_view::NAME, at, left).await? {
+        if !projection::wait_for(pool, CHECKPOINTS, read_model, at, left).await? {
             return Err(CaseError::NotCaughtUp);
         }
     }

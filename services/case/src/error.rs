@@ -17,6 +17,12 @@ pub enum CaseError {
     /// No such case for the caller's tenant.
     #[error("case not found")]
     NotFound,
+    /// The command does not fit where the case stands.
+    #[error(transparent)]
+    Refused(#[from] crate::domain::case::CommandError),
+    /// The case changed since the version the command expected.
+    #[error("the case was changed concurrently; reload it and decide again")]
+    Conflict,
     /// The read model did not reach the requested position in time.
     #[error("read model not yet caught up")]
     NotCaughtUp,
@@ -52,6 +58,8 @@ impl platform::ToStatus for CaseError {
                 vec![status::FieldViolation::new(*field, description.clone())],
             ),
             CaseError::NotFound => status::not_found("no such case"),
+            CaseError::Refused(refusal) => status::failed_precondition(refusal.to_string()),
+            CaseError::Conflict => status::aborted(self.to_string()),
             CaseError::NotCaughtUp => status::unavailable(self.to_string()),
             CaseError::Database(_)
             | CaseError::Log(_)

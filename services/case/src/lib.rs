@@ -6,22 +6,31 @@
 //! through the api role, one tenant per transaction; the log writer, relay, reactor and
 //! projection work as the worker role (`docs/security/row-level-security.md`).
 //! [`Application::run_until_stopped`] runs, until the token fires: the gRPC server, the relay of
-//! the case log to JetStream, the `open_case` reactor (intake events → `case.CaseOpened`) and the
-//! `case_view` projection (case events → `cases.case_view`).
+//! the case log to JetStream, the `open_case` reactor (intake events → `case.CaseOpened`), the
+//! `case_view` projection (case events → `cases.case_view`), and the work queue's part: the
+//! `assign` reactor (a new case → `CaseAssigned` by the tenant's rules), the `tasks`,
+//! `assignment_rules`, `absences` and `deadlines` projections and the deadline watcher
+//! (`docs/casework/work-queue.md`, `docs/casework/assignment-and-deadlines.md`). The same
+//! server streams the case feed for partner systems ([`feed`],
+//! `jobcenter.case.v1.CaseFeedService`).
 
 pub mod api;
 pub mod authorization;
+pub mod commands;
 pub mod consistency;
 pub mod domain;
 pub mod error;
+pub mod feed;
 pub mod migrations;
 pub mod projections;
 pub mod reactors;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use eventlog::relay::{Relay, RelayConfig};
 use eventlog::{EventLog, EventLogOptions};
+use jobcenter_proto::case::v1::case_feed_service_server::CaseFeedServiceServer;
 use jobcenter_proto::case::v1::case_service_server::CaseServiceServer;
 use platform::config::{DatabaseConfig, NatsConfig, ServerConfig, TelemetryConfig};
 use platform::grpc::GrpcServer;
@@ -32,6 +41,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 
+use crate::domain::dates::{Clock, SystemClock};
 use crate::projections::case_view::CaseView;
 use crate::reactors::open_case::OpenCaseReactor;
 
@@ -60,6 +70,14 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     /// How long a query with `min_position` waits for the read model, in ms. Default 5000.
     pub read_wait_timeout_ms: u64,
+    /// The case feed for partner systems (`JC_CASE_FEED__*`).
+    pub feed: feed::FeedConfig,
+    /// How often the deadline watcher looks for due deadlines, in ms (it also looks once at
+    /// start). Default 60000.
+    pub deadline_poll_ms: u64,
+    /// Most deadlines the watcher fires per look; a full batch is followed at once by the next.
+    /// Default 500.
+    pub deadline_batch: u32,
     /// Path of an optional TOML file with these settings (`JC_CASE_CONFIG_FILE`; only
     /// meaningful in the environment). Default none.
     pub config_file: Option<std::path::PathBuf>,
@@ -73,6 +91,9 @@ impl Default for Config {
             nats: NatsConfig::default(),
             telemetry: TelemetryConfig::default(),
             read_wait_timeout_ms: 5_000,
+            feed: feed::FeedConfig::default(),
+            deadline_poll_ms: 60_000,
+            deadline_batch: 500,
             config_file: None,
         }
     }
@@ -114,7 +135,15 @@ pub const RELATIONS: &[&str] = &[
     "cases.events",
     "cases.case_view",
     "cases.reactor_emitted",
+    "cases.account_cases",
+    "cases.unfiled_submissions",
     "cases.projection_checkpoints",
+    "cases.tasks",
+    "cases.task_cases",
+    "cases.assignment_rules",
+    "cases.absences",
+    "cases.deadlines",
+    "cases.deadline_cases",
     "cases_access.events",
 ];
 
@@ -138,6 +167,12 @@ pub struct Application {
     js: async_nats::jetstream::Context,
     server: GrpcServer,
     routes: Routes,
+    clock: Arc<dyn Clock>,
+    /// The deadline watcher's poll interval and batch.
+    deadline_poll: Duration,
+    deadline_batch: u32,
+    /// Wakes the feed's subscriptions on new events; stops them on shutdown.
+    feed_listener: feed::wake::Listener,
 }
 
 impl Application {
@@ -154,6 +189,16 @@ impl Application {
 
     /// Connects everything and prepares the server on `listener` (bind port 0 in tests).
     pub async fn build(config: Config, listener: TcpListener) -> Result<Self, StartError> {
+        Self::build_with_clock(config, listener, Arc::new(SystemClock)).await
+    }
+
+    /// Same as [`Application::build`], with the days taken from `clock` (tests of deadlines
+    /// move it forward).
+    pub async fn build_with_clock(
+        config: Config,
+        listener: TcpListener,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartError> {
         let port = listener.local_addr().map_err(StartError::Listener)?.port();
         // A misconfigured server (no TLS in production, unreadable certificates) stops here,
         // before anything is connected.
@@ -183,15 +228,30 @@ impl Application {
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
             .with_refusal_recorder(std::sync::Arc::new(access.clone()))
-            .with_authorization(vec![authorization::POLICY]);
+            .with_authorization(vec![authorization::POLICY, authorization::FEED_POLICY]);
+        let (feed_listener, wakeups) =
+            feed::wake::Listener::new(pools.api.clone(), log.notify_channel());
+        let feed = feed::CaseFeed::new(
+            pools.api.clone(),
+            log.clone(),
+            access.clone(),
+            wakeups,
+            config.feed.clone(),
+        );
         let api = api::CaseApi::new(
             pools.api.clone(),
             log.clone(),
             access,
             Duration::from_millis(config.read_wait_timeout_ms),
+            commands::CaseCommands::new(log.clone()),
+            clock.clone(),
         );
         let routes = Routes::new(
             CaseServiceServer::new(api).max_decoding_message_size(config.server.max_message_bytes),
+        )
+        .add_service(
+            CaseFeedServiceServer::new(feed)
+                .max_decoding_message_size(config.server.max_message_bytes),
         );
         Ok(Self {
             listener,
@@ -201,6 +261,10 @@ impl Application {
             js,
             server,
             routes,
+            clock,
+            deadline_poll: Duration::from_millis(config.deadline_poll_ms),
+            deadline_batch: config.deadline_batch,
+            feed_listener,
         })
     }
 
@@ -229,7 +293,10 @@ impl Application {
             self.js.clone(),
             SCHEMA,
             INTAKE_SERVICE,
-            OpenCaseReactor::new(self.log.clone()),
+            OpenCaseReactor::new(
+                commands::CaseCommands::new(self.log.clone()),
+                self.clock.clone(),
+            ),
         );
         let reactor = tokio::spawn(reactor.run(tasks.clone()));
         let view = ProjectionRunner::new(
@@ -240,12 +307,19 @@ impl Application {
             CaseView,
         );
         let view = tokio::spawn(view.run(tasks.clone()));
+        let work_queue = self.spawn_work_queue(&tasks);
+        // On `cancel` itself, not `tasks`: the feed's streams must end before the server's
+        // drain can finish, and `tasks` is cancelled only after it.
+        let feed_listener = tokio::spawn(self.feed_listener.run(cancel.clone()));
         let serve = tokio::spawn(
             self.server
                 .serve(self.listener, self.routes, cancel.clone()),
         );
         health
             .set_serving::<CaseServiceServer<api::CaseApi>>()
+            .await;
+        health
+            .set_serving::<CaseFeedServiceServer<feed::CaseFeed>>()
             .await;
 
         let served = serve.await;
@@ -254,7 +328,13 @@ impl Application {
         let mut result = served
             .map_err(StartError::from)
             .and_then(|r| r.map_err(StartError::from));
-        for (name, task) in [("reactor", reactor), ("case_view", view)] {
+        if let Err(error) = feed_listener.await {
+            tracing::error!(task = "feed_listener", %error, "task failed");
+            result = result.and(Err(StartError::from(error)));
+        }
+        let mut awaited = vec![("reactor", reactor), ("case_view", view)];
+        awaited.extend(work_queue);
+        for (name, task) in awaited {
             let outcome = task
                 .await
                 .map_err(StartError::from)
@@ -270,5 +350,77 @@ impl Application {
             .and_then(|r| r.map_err(StartError::from));
         result = result.and(relayed);
         result
+    }
+}
+
+/// A task of the work queue's part of the service, as awaited at shutdown.
+type WorkQueueTask = tokio::task::JoinHandle<Result<(), projection::ProjectionError>>;
+
+impl Application {
+    /// Spawns the work queue's reactor, projections and deadline watcher on `tasks`: the
+    /// `assign` reactor (case opened → `CaseAssigned` by the tenant's rules), the `tasks`,
+    /// `assignment_rules`, `absences` and `deadlines` projections, and the watcher.
+    fn spawn_work_queue(&self, tasks: &CancellationToken) -> Vec<(&'static str, WorkQueueTask)> {
+        let commands = commands::CaseCommands::new(self.log.clone());
+        let assign = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            reactors::assign::AssignReactor::new(commands.clone(), self.clock.clone()),
+        );
+        let task_view = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            projections::tasks::Tasks,
+        );
+        let rules_view = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            projections::assignment_rules::AssignmentRules,
+        );
+        let absence_view = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            projections::absences::Absences,
+        );
+        let deadline_view = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            projections::deadlines::Deadlines::new(self.log.clone()),
+        );
+        let watcher = reactors::deadline_watcher::DeadlineWatcher::new(
+            self.worker.clone(),
+            commands,
+            self.clock.clone(),
+            self.deadline_poll,
+            self.deadline_batch,
+        );
+        let stop = tasks.clone();
+        vec![
+            ("assign", tokio::spawn(assign.run(tasks.clone()))),
+            ("tasks", tokio::spawn(task_view.run(tasks.clone()))),
+            (
+                "assignment_rules",
+                tokio::spawn(rules_view.run(tasks.clone())),
+            ),
+            ("absences", tokio::spawn(absence_view.run(tasks.clone()))),
+            ("deadlines", tokio::spawn(deadline_view.run(tasks.clone()))),
+            (
+                "deadline_watcher",
+                tokio::spawn(async move {
+                    watcher.run(stop).await;
+                    Ok(())
+                }),
+            ),
+        ]
     }
 }

@@ -23,6 +23,15 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_applicant_account",
         include_str!("../migrations/0003_applicant_account.sql"),
     ),
+    (
+        "0004_lifecycle",
+        include_str!("../migrations/0004_lifecycle.sql"),
+    ),
+    ("0005_filing", include_str!("../migrations/0005_filing.sql")),
+    (
+        "0006_work_queue",
+        include_str!("../migrations/0006_work_queue.sql"),
+    ),
 ];
 
 /// Applies every migration file (idempotent). Run it as the owner role: the files create the

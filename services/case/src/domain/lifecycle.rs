@@ -166,6 +166,9 @@ pub enum TransitionError {
 /// Days after sending until a decision is deemed notified (§ 37 (2) SGB X).
 pub const NOTIFICATION_DAYS: u64 = 4;
 
+/// Days before requested documents are due when the applicant is reminded.
+pub const REMINDER_DAYS: u64 = 3;
+
 /// The stage's name in plain words, for messages.
 pub fn describe(stage: &Stage) -> &'static str {
     match stage {
@@ -346,6 +349,8 @@ pub fn evolve(stage: Stage, event: &Event) -> Stage {
 /// Something due on a day, which the deadline watcher turns into a task and an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deadline {
+    /// Three days before the requested documents are due: remind the applicant.
+    DocumentsReminder(NaiveDate),
     /// The requested documents are due.
     DocumentsDue(NaiveDate),
     /// Prompt the continuation application, two months before the benefit period ends.
@@ -371,6 +376,11 @@ pub fn deadlines(stage: &Stage) -> Vec<Deadline> {
             due: documents,
             ..
         } => {
+            due.extend(
+                documents
+                    .checked_sub_days(Days::new(REMINDER_DAYS))
+                    .map(Deadline::DocumentsReminder),
+            );
             due.push(Deadline::DocumentsDue(*documents));
             due.extend(months(*received_on, 5).map(Deadline::DecisionOverdueWarning));
         }
@@ -399,7 +409,8 @@ pub fn deadlines(stage: &Stage) -> Vec<Deadline> {
         Stage::ObjectionDecided { .. } | Stage::Closed { .. } => {}
     }
     due.sort_by_key(|deadline| match deadline {
-        Deadline::DocumentsDue(d)
+        Deadline::DocumentsReminder(d)
+        | Deadline::DocumentsDue(d)
         | Deadline::ContinuationPrompt(d)
         | Deadline::ObjectionPeriodEnds(d)
         | Deadline::DecisionOverdueWarning(d)

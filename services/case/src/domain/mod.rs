@@ -1,9 +1,20 @@
-//! The case domain: ids, the case decider (`decide_open`, `evolve`), the lifecycle of a main
-//! application ([`lifecycle`]) and the timeline wording.
-//! Pure: no I/O, unit-tested beside the code.
+//! The case domain: ids, opening a case ([`decide_open`]), the case aggregate ([`case`]), the
+//! lifecycle of a main application ([`lifecycle`]), the recorded events ([`events`]), legal days
+//! ([`dates`]), the timeline wording, the work queue's tasks ([`tasks`]) and the assignment
+//! rules and absences ([`assignment`]). Pure: no I/O, unit-tested beside the code.
 
+pub mod assignment;
+pub mod case;
+pub mod codec;
+pub mod dates;
+pub mod events;
+pub mod filing;
 pub mod lifecycle;
+pub mod tasks;
 pub mod timeline;
+
+pub use case::Case;
+pub use events::{CASE_OPENED, Event, SCHEMA_VERSION};
 
 use chrono::{DateTime, Utc};
 use jobcenter_proto::case::v1 as proto;
@@ -15,11 +26,6 @@ pub const CASE_NAMESPACE: Uuid = Uuid::from_u128(0x3c4d_8e21_5b7a_4f06_b2c9_81d4
 /// Fixed namespace of the reactor's command ids: UUIDv5(namespace, intake event id).
 pub const REACTOR_COMMAND_NAMESPACE: Uuid =
     Uuid::from_u128(0x9e17_44b0_2d6c_4a3f_8c51_f0a2_6b9d_3e74);
-
-/// Event type of [`Event::CaseOpened`].
-pub const CASE_OPENED: &str = "case.CaseOpened";
-/// Schema version of [`Event::CaseOpened`].
-pub const CASE_OPENED_VERSION: i32 = 1;
 
 /// The case that an application opens (one case per household; today one per application).
 pub fn case_id_for_application(application_id: Uuid) -> Uuid {
@@ -34,6 +40,14 @@ pub fn reaction_command_id(intake_event_id: Uuid) -> Uuid {
 /// The stream of a case: `case-<uuid>`.
 pub fn stream_id(case_id: Uuid) -> String {
     format!("case-{case_id}")
+}
+
+/// The case whose stream is `stream_id`; `None` for the log's other streams (assignment rules,
+/// staff).
+pub fn case_id_of_stream(stream_id: &str) -> Option<Uuid> {
+    stream_id
+        .strip_prefix("case-")
+        .and_then(|id| Uuid::parse_str(id).ok())
 }
 
 /// Intent: open the case for an application that arrived.
@@ -66,10 +80,10 @@ impl OpenCase {
     pub fn from_submitted(event: &intake::ApplicationSubmitted) -> Result<Self, Rejection> {
         let application_id = Uuid::parse_str(&event.application_id)
             .map_err(|_| Rejection::Incomplete("an application id"))?;
-        let application = event
-            .main_application
-            .as_ref()
-            .ok_or(Rejection::Incomplete("the application"))?;
+        let Some(intake::application_submitted::Form::MainApplication(application)) = &event.form
+        else {
+            return Err(Rejection::Incomplete("a main application"));
+        };
         let applicant = application
             .applicant
             .as_ref()
@@ -95,41 +109,10 @@ impl OpenCase {
     }
 }
 
-/// What happened to a case; payloads are the recorded proto messages.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    CaseOpened(proto::CaseOpened),
-}
-
-impl Event {
-    /// The event recorded as `event_type` with `payload`; `None` for a type this version does
-    /// not know (written by a newer version).
-    pub fn decode(event_type: &str, payload: &[u8]) -> Result<Option<Event>, prost::DecodeError> {
-        use prost::Message;
-        Ok(match event_type {
-            CASE_OPENED => Some(Event::CaseOpened(proto::CaseOpened::decode(payload)?)),
-            _ => None,
-        })
-    }
-}
-
-/// A case folded from its events.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum CaseState {
-    /// Nothing recorded.
-    #[default]
-    None,
-    /// Open, waiting for review.
-    Open {
-        case_id: String,
-        application_ids: Vec<String>,
-    },
-}
-
 /// Decides what opening a case records; empty when the case is already open for this application.
-pub fn decide_open(state: &CaseState, cmd: OpenCase) -> Result<Vec<Event>, Rejection> {
-    match state {
-        CaseState::None => Ok(vec![Event::CaseOpened(proto::CaseOpened {
+pub fn decide_open(case: Option<&Case>, cmd: OpenCase) -> Result<Vec<Event>, Rejection> {
+    match case {
+        None => Ok(vec![Event::CaseOpened(proto::CaseOpened {
             case_id: cmd.case_id.to_string(),
             application_id: cmd.application_id.to_string(),
             application_received_at: Some(cmd.application_received_at),
@@ -139,26 +122,8 @@ pub fn decide_open(state: &CaseState, cmd: OpenCase) -> Result<Vec<Event>, Rejec
             postal_code: cmd.postal_code,
             applicant_account: cmd.applicant_account,
         })]),
-        CaseState::Open {
-            application_ids, ..
-        } => {
-            if application_ids.contains(&cmd.application_id.to_string()) {
-                Ok(Vec::new())
-            } else {
-                Err(Rejection::AlreadyOpen)
-            }
-        }
-    }
-}
-
-/// Applies one event.
-pub fn evolve(state: CaseState, event: &Event) -> CaseState {
-    match (state, event) {
-        (CaseState::None, Event::CaseOpened(e)) => CaseState::Open {
-            case_id: e.case_id.clone(),
-            application_ids: vec![e.application_id.clone()],
-        },
-        (open @ CaseState::Open { .. }, Event::CaseOpened(_)) => open,
+        Some(case) if case.case_id == cmd.case_id.to_string() => Ok(Vec::new()),
+        Some(_) => Err(Rejection::AlreadyOpen),
     }
 }
 
@@ -184,29 +149,32 @@ mod tests {
         intake::ApplicationSubmitted {
             application_id: "7d1c3c52-4f1e-5b2a-9a41-0c3b2d1e0f9a".into(),
             submission_id: "5f0c6c0e-8f0a-4a57-9d7e-1f3c2b9a0b11".into(),
-            main_application: Some(intake::MainApplication {
-                applicant: Some(intake::Person {
-                    given_name: "Erika".into(),
-                    family_name: "Mustermann".into(),
-                    birth_date: Some(common::Date {
-                        year: 1985,
-                        month: 4,
-                        day: 12,
+            form: Some(intake::application_submitted::Form::MainApplication(
+                intake::MainApplication {
+                    applicant: Some(intake::Person {
+                        given_name: "Erika".into(),
+                        family_name: "Mustermann".into(),
+                        birth_date: Some(common::Date {
+                            year: 1985,
+                            month: 4,
+                            day: 12,
+                        }),
                     }),
-                }),
-                household_members: vec![intake::HouseholdMember::default(); 2],
-                address: Some(common::Address {
-                    postal_code: "45127".into(),
+                    household_members: vec![intake::HouseholdMember::default(); 2],
+                    address: Some(common::Address {
+                        postal_code: "45127".into(),
+                        ..Default::default()
+                    }),
                     ..Default::default()
-                }),
-                ..Default::default()
-            }),
+                },
+            )),
             received_at: Some(prost_types::Timestamp {
                 seconds: 1_795_426_200,
                 nanos: 0,
             }),
             submitted_by: "applicant-7".into(),
             applicant_account: "applicant-7".into(),
+            ..Default::default()
         }
     }
 
@@ -215,7 +183,7 @@ mod tests {
         let cmd = OpenCase::from_submitted(&submitted());
         let Ok(cmd) = cmd else { panic!("{cmd:?}") };
         assert_eq!(cmd.household_size, 3);
-        let events = decide_open(&CaseState::None, cmd.clone());
+        let events = decide_open(None, cmd.clone());
         let Ok(events) = events else {
             panic!("{events:?}")
         };
@@ -233,20 +201,21 @@ mod tests {
         let Ok(cmd) = OpenCase::from_submitted(&submitted()) else {
             panic!()
         };
-        let state = decide_open(&CaseState::None, cmd.clone())
-            .unwrap_or_default()
-            .iter()
-            .fold(CaseState::None, evolve);
-        assert_eq!(decide_open(&state, cmd.clone()), Ok(Vec::new()));
+        let events = decide_open(None, cmd.clone()).unwrap_or_default();
+        let case = Case::fold(events.iter().map(|e| (1, e)));
+        let Some(case) = case else {
+            panic!("the case opened")
+        };
+        assert_eq!(decide_open(Some(&case), cmd.clone()), Ok(Vec::new()));
         let mut other = cmd;
-        other.application_id = Uuid::nil();
-        assert_eq!(decide_open(&state, other), Err(Rejection::AlreadyOpen));
+        other.case_id = Uuid::nil();
+        assert_eq!(decide_open(Some(&case), other), Err(Rejection::AlreadyOpen));
     }
 
     #[test]
     fn an_incomplete_event_is_rejected() {
         let mut e = submitted();
-        e.main_application = None;
+        e.form = None;
         assert!(OpenCase::from_submitted(&e).is_err());
     }
 

@@ -1,6 +1,7 @@
 //! The words a caseworker reads for each event of a case.
 
 use jobcenter_proto::case::v1 as proto;
+use jobcenter_proto::common::v1::Date;
 
 use super::{Event, to_utc};
 
@@ -8,6 +9,155 @@ use super::{Event, to_utc};
 pub fn describe(event: &Event) -> String {
     match event {
         Event::CaseOpened(e) => describe_opened(e),
+        Event::ReviewStarted(_) => "Review of the application started".to_owned(),
+        Event::DocumentsRequested(e) => {
+            let what = match e.documents.as_slice() {
+                [] => "Documents".to_owned(),
+                documents => documents.join(", "),
+            };
+            format!("Requested from the applicant: {what}; due {}", day(&e.due))
+        }
+        Event::DocumentsReceived(_) => "The requested documents arrived".to_owned(),
+        Event::RefusalWarned(e) => format!(
+            "Written warning sent (§ 66 SGB I): refusal unless the documents arrive by {}",
+            day(&e.due)
+        ),
+        Event::DecisionIssued(e) => describe_decision(e),
+        Event::ObjectionFiled(e) => {
+            let late = if e.late {
+                " after the objection period"
+            } else {
+                ""
+            };
+            format!("Objection received on {}{late}", day(&e.filed_on))
+        }
+        Event::ObjectionDecided(e) => {
+            match proto::ObjectionResult::try_from(e.result).unwrap_or_default() {
+                proto::ObjectionResult::Remedied => "Objection granted by the office (remedy)",
+                proto::ObjectionResult::Rejected => "Objection rejected by objection decision",
+                proto::ObjectionResult::Unspecified => "Objection decided",
+            }
+            .to_owned()
+        }
+        Event::CaseClosed(e) => format!(
+            "Case closed on {} ({})",
+            day(&e.closed_on),
+            close_reason(e.reason)
+        ),
+        Event::CaseAssigned(e) => describe_assignment(e),
+        Event::DeadlineReached(e) => describe_deadline(e),
+        Event::MatterAttached(e) => {
+            let warnings = match e.warnings.len() {
+                0 => String::new(),
+                1 => " with one plausibility warning".to_owned(),
+                n => format!(" with {n} plausibility warnings"),
+            };
+            format!("{} received{warnings}", matter_kind(e.kind))
+        }
+        Event::MatterDecided(e) => {
+            let how = match proto::MatterOutcome::try_from(e.outcome).unwrap_or_default() {
+                proto::MatterOutcome::Approved => "approved",
+                proto::MatterOutcome::Rejected => "rejected",
+                proto::MatterOutcome::Processed | proto::MatterOutcome::Unspecified => "processed",
+            };
+            format!("Matter {} {how}", short_id(&e.application_id))
+        }
+        Event::AssignmentRulesSet(e) => format!("Assignment rules set ({} rules)", e.rules.len()),
+        Event::CaseworkerAbsenceRecorded(e) => format!(
+            "Absence recorded from {} to {}",
+            day(&e.first_day),
+            day(&e.last_day)
+        ),
+    }
+}
+
+/// A date as "2026-12-09", or "(no date)".
+fn day(date: &Option<Date>) -> String {
+    date.as_ref()
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+        .unwrap_or_else(|| "(no date)".to_owned())
+}
+
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+fn describe_decision(e: &proto::DecisionIssued) -> String {
+    let outcome = match proto::DecisionOutcome::try_from(e.outcome).unwrap_or_default() {
+        proto::DecisionOutcome::Approved => "approved",
+        proto::DecisionOutcome::PartlyApproved => "partly approved",
+        proto::DecisionOutcome::Rejected => "rejected",
+        proto::DecisionOutcome::RefusedForLackOfCooperation => {
+            "refused for lack of cooperation (§ 66 SGB I)"
+        }
+        proto::DecisionOutcome::Unspecified => "decided",
+    };
+    let provisional = if e.provisional { " provisionally" } else { "" };
+    let period = e
+        .period
+        .as_ref()
+        .map(|p| format!(" for {} to {}", day(&p.first_day), day(&p.last_day)))
+        .unwrap_or_default();
+    format!(
+        "Application{provisional} {outcome}{period}; decision issued {}, deemed notified {}",
+        day(&e.issued_on),
+        day(&e.notified_on)
+    )
+}
+
+fn close_reason(reason: i32) -> &'static str {
+    match proto::CloseReason::try_from(reason).unwrap_or_default() {
+        proto::CloseReason::BenefitsEnded => "benefits ended",
+        proto::CloseReason::WorkFound => "work found",
+        proto::CloseReason::MovedAway => "moved away",
+        proto::CloseReason::NotEligible => "not eligible",
+        proto::CloseReason::Withdrawn => "application withdrawn",
+        proto::CloseReason::Other | proto::CloseReason::Unspecified => "other reason",
+    }
+}
+
+fn describe_assignment(e: &proto::CaseAssigned) -> String {
+    let whom = if e.caseworker.is_empty() {
+        format!("the queue of team {}", e.team)
+    } else {
+        format!("caseworker {} (team {})", e.caseworker, e.team)
+    };
+    match proto::AssignmentSource::try_from(e.source).unwrap_or_default() {
+        proto::AssignmentSource::Rule => format!("Assigned to {whom} by rule {}", e.rule_id),
+        _ => format!("Reassigned to {whom}"),
+    }
+}
+
+fn describe_deadline(e: &proto::DeadlineReached) -> String {
+    let what = match proto::DeadlineKind::try_from(e.kind).unwrap_or_default() {
+        proto::DeadlineKind::DocumentsReminder => "Reminder: requested documents due in 3 days",
+        proto::DeadlineKind::DocumentsDue => "Deadline for the requested documents passed",
+        proto::DeadlineKind::ContinuationPrompt => {
+            "Benefit period ends in two months: continuation application due"
+        }
+        proto::DeadlineKind::ObjectionPeriodEnds => "Objection period ended",
+        proto::DeadlineKind::DecisionOverdueWarning => {
+            "Five months without a decision: the six-month limit (§ 88 SGG) is near"
+        }
+        proto::DeadlineKind::ObjectionDecisionOverdueWarning => {
+            "Objection undecided for almost three months (§ 88 SGG)"
+        }
+        proto::DeadlineKind::Unspecified => "A deadline passed",
+    };
+    format!("{what} ({})", day(&e.due_on))
+}
+
+/// The kind of a matter in words.
+pub fn matter_kind(kind: i32) -> &'static str {
+    match proto::MatterKind::try_from(kind).unwrap_or_default() {
+        proto::MatterKind::MainApplication => "Further main application",
+        proto::MatterKind::ContinuationApplication => "Continuation application",
+        proto::MatterKind::OneOffBenefit => "Application for one-off benefits",
+        proto::MatterKind::EducationParticipation => "Application for education and participation",
+        proto::MatterKind::SickNote => "Sick note",
+        proto::MatterKind::AbsenceNotice => "Notice of absence",
+        proto::MatterKind::ChangeNotice => "Change notice",
+        proto::MatterKind::Unspecified => "Submission",
     }
 }
 
@@ -46,6 +196,63 @@ fn describe_opened(e: &proto::CaseOpened) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+        Some(Date { year, month, day })
+    }
+
+    #[test]
+    fn the_lifecycle_reads_as_a_caseworker_would_say_it() {
+        let cases = [
+            (
+                Event::DocumentsRequested(proto::DocumentsRequested {
+                    due: date(2026, 12, 9),
+                    documents: vec!["Kontoauszüge".into(), "Mietvertrag".into()],
+                }),
+                "Requested from the applicant: Kontoauszüge, Mietvertrag; due 2026-12-09",
+            ),
+            (
+                Event::DecisionIssued(proto::DecisionIssued {
+                    outcome: proto::DecisionOutcome::Approved as i32,
+                    issued_on: date(2026, 12, 15),
+                    notified_on: date(2026, 12, 19),
+                    period: Some(proto::BenefitPeriod {
+                        first_day: date(2026, 11, 1),
+                        last_day: date(2027, 10, 31),
+                    }),
+                    provisional: true,
+                    ..Default::default()
+                }),
+                "Application provisionally approved for 2026-11-01 to 2027-10-31; decision issued \
+                 2026-12-15, deemed notified 2026-12-19",
+            ),
+            (
+                Event::ObjectionFiled(proto::ObjectionFiled {
+                    filed_on: date(2027, 2, 1),
+                    late: true,
+                }),
+                "Objection received on 2027-02-01 after the objection period",
+            ),
+            (
+                Event::DeadlineReached(proto::DeadlineReached {
+                    kind: proto::DeadlineKind::DocumentsDue as i32,
+                    due_on: date(2026, 12, 9),
+                }),
+                "Deadline for the requested documents passed (2026-12-09)",
+            ),
+            (
+                Event::MatterAttached(proto::MatterAttached {
+                    kind: proto::MatterKind::SickNote as i32,
+                    warnings: vec!["x".into()],
+                    ..Default::default()
+                }),
+                "Sick note received with one plausibility warning",
+            ),
+        ];
+        for (event, words) in cases {
+            assert_eq!(describe(&event), words);
+        }
+    }
 
     #[test]
     fn case_opened_names_the_day_of_receipt() {

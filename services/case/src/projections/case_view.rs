@@ -5,16 +5,15 @@
 //! of the api role, behind row-level security (`migrations/0002_row_level_security.sql`). A row is only changed by an event of a newer stream version, so
 //! applying an event twice has no second effect.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use eventlog::RecordedEvent;
 use futures::future::BoxFuture;
 use jobcenter_proto::case::v1 as proto;
 use projection::{Projection, ProjectionError};
-use prost::Message;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::domain::CASE_OPENED;
+use crate::domain::{Event, codec, dates};
 
 /// Name of the projection (its checkpoint key).
 pub const NAME: &str = "case_view";
@@ -34,12 +33,22 @@ impl Projection for CaseView {
         event: &'a RecordedEvent,
     ) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
-            if event.event_type == CASE_OPENED {
-                let opened = proto::CaseOpened::decode(event.payload.as_slice())
-                    .map_err(|e| ProjectionError::Apply(Box::new(e)))?;
-                insert_opened(tx, event, &opened).await?;
+            // The log also holds the tenants' assignment rules and staff streams.
+            let Some(case_id) = crate::domain::case_id_of_stream(&event.stream_id) else {
+                return Ok(());
+            };
+            let decoded = Event::decode(&event.event_type, &event.payload)
+                .map_err(|e| ProjectionError::Apply(Box::new(e)))?;
+            match decoded {
+                Some(Event::CaseOpened(opened)) => insert_opened(tx, event, &opened).await,
+                // Events that change nothing shown still move the row's version, so that
+                // `version` is the stream's.
+                Some(known) => {
+                    let change = change_of(&known).unwrap_or(Change::Version);
+                    apply_change(tx, event, case_id, change).await
+                }
+                None => apply_change(tx, event, case_id, Change::Version).await,
             }
-            Ok(())
         })
     }
 
@@ -60,7 +69,9 @@ impl Projection for CaseView {
             conn,
             "SELECT tenant_id, case_id, status, applicant_family_name, applicant_given_name, \
              household_size, postal_code, opened_at, application_ids, version, \
-             applicant_account FROM cases.case_view ORDER BY tenant_id, case_id",
+             applicant_account, documents_due, decision_outcome, period_first_day, \
+             period_last_day, assigned_caseworker, team \
+             FROM cases.case_view ORDER BY tenant_id, case_id",
         ))
     }
 }
@@ -96,6 +107,122 @@ async fn insert_opened(
     Ok(())
 }
 
+/// What an event changes in a case's row (besides its version).
+#[derive(Debug, Clone, PartialEq)]
+enum Change {
+    Version,
+    Status(&'static str),
+    DocumentsDue(&'static str, Option<NaiveDate>),
+    Decided {
+        outcome: i32,
+        first: Option<NaiveDate>,
+        last: Option<NaiveDate>,
+    },
+    Assigned {
+        caseworker: String,
+        team: String,
+    },
+    Application(Uuid),
+}
+
+/// The status names stored in `case_view.status`, one per `CaseStatus`.
+pub mod status {
+    pub const OPEN: &str = "open";
+    pub const IN_REVIEW: &str = "in_review";
+    pub const DOCUMENTS_REQUESTED: &str = "documents_requested";
+    pub const DECIDED: &str = "decided";
+    pub const OBJECTION: &str = "objection";
+    pub const OBJECTION_DECIDED: &str = "objection_decided";
+    pub const CLOSED: &str = "closed";
+}
+
+fn change_of(event: &Event) -> Option<Change> {
+    let day =
+        |d: &Option<jobcenter_proto::common::v1::Date>| d.as_ref().and_then(dates::from_proto);
+    Some(match event {
+        Event::ReviewStarted(_) | Event::DocumentsReceived(_) => {
+            Change::DocumentsDue(status::IN_REVIEW, None)
+        }
+        Event::DocumentsRequested(e) => {
+            Change::DocumentsDue(status::DOCUMENTS_REQUESTED, day(&e.due))
+        }
+        Event::RefusalWarned(e) => Change::DocumentsDue(status::DOCUMENTS_REQUESTED, day(&e.due)),
+        Event::DecisionIssued(e) => Change::Decided {
+            outcome: codec::outcome_from_proto(e.outcome)
+                .map(|o| codec::outcome_to_proto(o) as i32)
+                .unwrap_or_default(),
+            first: e.period.as_ref().and_then(|p| day(&p.first_day)),
+            last: e.period.as_ref().and_then(|p| day(&p.last_day)),
+        },
+        Event::ObjectionFiled(_) => Change::Status(status::OBJECTION),
+        Event::ObjectionDecided(_) => Change::Status(status::OBJECTION_DECIDED),
+        Event::CaseClosed(_) => Change::DocumentsDue(status::CLOSED, None),
+        Event::CaseAssigned(e) => Change::Assigned {
+            caseworker: e.caseworker.clone(),
+            team: e.team.clone(),
+        },
+        Event::MatterAttached(e) => Change::Application(Uuid::parse_str(&e.application_id).ok()?),
+        _ => return None,
+    })
+}
+
+/// Applies `change` to the event's case, only if the row is older than the event (a
+/// redelivered event changes nothing).
+async fn apply_change(
+    tx: &mut PgConnection,
+    event: &RecordedEvent,
+    case_id: Uuid,
+    change: Change,
+) -> Result<(), ProjectionError> {
+    // Only a row older than the event changes: a redelivered event has no second effect.
+    macro_rules! guarded {
+        ($set:literal) => {
+            concat!(
+                "UPDATE cases.case_view SET version = $3",
+                $set,
+                " WHERE tenant_id = $1 AND case_id = $2 AND version < $3"
+            )
+        };
+    }
+    let query = |sql: &'static str| {
+        sqlx::query(sql)
+            .bind(&event.tenant_id)
+            .bind(case_id)
+            .bind(event.version)
+    };
+    let statement = match change {
+        Change::Version => query(guarded!("")),
+        Change::Status(status) => query(guarded!(", status = $4")).bind(status),
+        Change::DocumentsDue(status, due) => query(guarded!(", status = $4, documents_due = $5"))
+            .bind(status)
+            .bind(due),
+        Change::Decided {
+            outcome,
+            first,
+            last,
+        } => query(guarded!(
+            ", status = $4, documents_due = NULL, \
+             decision_outcome = $5, period_first_day = $6, period_last_day = $7"
+        ))
+        .bind(status::DECIDED)
+        .bind(outcome)
+        .bind(first)
+        .bind(last),
+        Change::Assigned { caseworker, team } => {
+            query(guarded!(", assigned_caseworker = $4, team = $5"))
+                .bind(caseworker)
+                .bind(team)
+        }
+        Change::Application(application_id) => query(guarded!(
+            ", \
+             application_ids = array_append(application_ids, $4)"
+        ))
+        .bind(application_id),
+    };
+    statement.execute(&mut *tx).await?;
+    Ok(())
+}
+
 /// A row of the view.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct CaseRow {
@@ -110,11 +237,19 @@ pub struct CaseRow {
     pub version: i32,
     /// The applicant's account subject, or empty (see migration 0003).
     pub applicant_account: String,
+    pub documents_due: Option<NaiveDate>,
+    /// `DecisionOutcome` as number; 0 before a decision.
+    pub decision_outcome: i32,
+    pub period_first_day: Option<NaiveDate>,
+    pub period_last_day: Option<NaiveDate>,
+    pub assigned_caseworker: String,
+    pub team: String,
 }
 
 const COLUMNS: &str = "case_id, status, applicant_family_name, applicant_given_name, \
                        household_size, postal_code, opened_at, application_ids, version, \
-                       applicant_account";
+                       applicant_account, documents_due, decision_outcome, period_first_day, \
+                       period_last_day, assigned_caseworker, team";
 
 /// One case of a tenant. `conn` is a tenant-scoped transaction of the api role
 /// (`platform::db::begin_for_tenant`): row-level security hides every other tenant's rows, and

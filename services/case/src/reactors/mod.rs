@@ -1,3 +1,5 @@
-//! Reactions to other services' events.
+//! Reactions to events (intake's, and the case log's own) and the deadline watcher.
 
+pub mod assign;
+pub mod deadline_watcher;
 pub mod open_case;

@@ -1,26 +1,36 @@
-//! Opens a case when intake accepts an application.
+//! Files what intake accepts onto cases: a main application opens a case (or joins the open
+//! case of the same applicant account), continuation applications, notices and sick notes attach
+//! to the existing case as matters (`domain::filing` decides which).
 //!
 //! Runs as a projection over the intake log (source `intake`): for each
-//! `intake.ApplicationSubmitted` it appends `case.CaseOpened` to the case log with
-//! `EventLog::append_in` inside the runner's batch transaction, so the append and the
-//! checkpoint commit together (exactly once). The command id is derived from the intake event id,
-//! so even a replay without checkpoint appends nothing twice. It also records the case-log
-//! position it appended at in `cases.reactor_emitted`, so a query holding an intake token can
-//! wait for the case log in turn.
+//! `intake.ApplicationSubmitted` it appends to the case log with `EventLog::append_in` inside the
+//! runner's batch transaction, so the append and the checkpoint commit together (exactly once).
+//! The command id is derived from the intake event id, so even a replay without checkpoint
+//! appends nothing twice. It also records the case-log position it appended at in
+//! `cases.reactor_emitted`, so a query holding an intake token can wait for the case log in turn,
+//! and the cases each applicant account opened in `cases.account_cases`. A submission naming no
+//! case of the tenant lands in `cases.unfiled_submissions` instead of being dropped.
+
+use std::sync::Arc;
 
 use eventlog::{
-    AppendCommand, EventLog, EventMetadata, ExpectedVersion, LogPosition, NewEvent, RecordedEvent,
+    AppendCommand, EventLog, EventMetadata, ExpectedVersion, LogPosition, RecordedEvent,
 };
 use futures::future::BoxFuture;
+use jobcenter_proto::case::v1 as proto;
 use jobcenter_proto::intake::v1 as intake;
 use projection::{Projection, ProjectionError};
 use prost::Message;
 use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
-use crate::domain::{
-    CASE_OPENED, CASE_OPENED_VERSION, CaseState, Event, OpenCase, decide_open, reaction_command_id,
-    stream_id,
-};
+use crate::commands::{self, CaseCommands, Issuer};
+use crate::domain::case::Command;
+use crate::domain::dates::Clock;
+use crate::domain::filing::{self, CaseHint, Filing};
+use crate::domain::lifecycle::Stage;
+use crate::domain::{OpenCase, decide_open, reaction_command_id, stream_id};
+use crate::error::CaseError;
 
 /// Name of the reactor (its checkpoint key and its row in `cases.reactor_emitted`).
 pub const NAME: &str = "open_case";
@@ -30,13 +40,22 @@ const APPLICATION_SUBMITTED: &str = "intake.ApplicationSubmitted";
 /// The reactor; holds the case log it appends to.
 #[derive(Debug, Clone)]
 pub struct OpenCaseReactor {
-    log: EventLog,
+    commands: CaseCommands,
+    clock: Arc<dyn Clock>,
+}
+
+fn apply_error(error: impl std::error::Error + Send + Sync + 'static) -> ProjectionError {
+    ProjectionError::Apply(Box::new(error))
 }
 
 impl OpenCaseReactor {
-    /// A reactor appending to `log`.
-    pub fn new(log: EventLog) -> Self {
-        Self { log }
+    /// A reactor appending through `commands`, dating its decisions by `clock`.
+    pub fn new(commands: CaseCommands, clock: Arc<dyn Clock>) -> Self {
+        Self { commands, clock }
+    }
+
+    fn log(&self) -> &EventLog {
+        self.commands.log()
     }
 
     async fn react(
@@ -44,36 +63,61 @@ impl OpenCaseReactor {
         tx: &mut PgConnection,
         event: &RecordedEvent,
     ) -> Result<(), ProjectionError> {
-        let submitted = intake::ApplicationSubmitted::decode(event.payload.as_slice())
-            .map_err(|e| ProjectionError::Apply(Box::new(e)))?;
-        let cmd = match OpenCase::from_submitted(&submitted) {
-            Ok(cmd) => cmd,
+        let submitted =
+            intake::ApplicationSubmitted::decode(event.payload.as_slice()).map_err(apply_error)?;
+        let filing = match filing::file(&submitted) {
+            Ok(filing) => filing,
             Err(rejection) => {
-                // Intake validated the application; an incomplete event is a bug there. Skip it
-                // rather than stop every case from opening, and say so loudly.
-                tracing::error!(event_id = %event.event_id, %rejection, "cannot open a case");
-                return Ok(());
+                // Intake validated the submission; an incomplete event is a bug there. Keep it
+                // for the team rather than stop every case from opening, and say so loudly.
+                tracing::error!(event_id = %event.event_id, %rejection, "cannot file a submission");
+                return unfiled(tx, event, &submitted, &rejection.to_string()).await;
             }
         };
+        match filing {
+            Filing::Open { open, join, matter } => {
+                let joined = match join {
+                    Some(account) => open_case_of_account(self, tx, &event.tenant_id, &account)
+                        .await
+                        .map_err(apply_error)?,
+                    None => None,
+                };
+                match joined {
+                    Some(case_id) => self.attach(tx, event, case_id, matter).await,
+                    None => self.open(tx, event, open).await,
+                }
+            }
+            Filing::Attach { hint, matter } => {
+                let case_id = match hint {
+                    CaseHint::Case(case_id) => Some(case_id),
+                    CaseHint::Account(account) => {
+                        newest_case_of_account(tx, &event.tenant_id, &account).await?
+                    }
+                };
+                match case_id {
+                    Some(case_id) => self.attach(tx, event, case_id, matter).await,
+                    None => {
+                        unfiled(tx, event, &submitted, "no case found for the submission").await
+                    }
+                }
+            }
+        }
+    }
+
+    async fn open(
+        &self,
+        tx: &mut PgConnection,
+        event: &RecordedEvent,
+        cmd: OpenCase,
+    ) -> Result<(), ProjectionError> {
         let case_id = cmd.case_id;
-        let events =
-            decide_open(&CaseState::None, cmd).map_err(|e| ProjectionError::Apply(Box::new(e)))?;
+        let account = cmd.applicant_account.clone();
+        let opened_at = event.recorded_at;
+        let events = decide_open(None, cmd).map_err(apply_error)?;
         let command_id = reaction_command_id(event.event_id);
         let new_events = events
             .iter()
-            .map(|Event::CaseOpened(opened)| NewEvent {
-                event_type: CASE_OPENED.to_owned(),
-                schema_version: CASE_OPENED_VERSION,
-                payload: opened.encode_to_vec(),
-                metadata: EventMetadata {
-                    actor: Some(format!("reactor:{NAME}")),
-                    correlation_id: event.metadata.correlation_id,
-                    causation_id: Some(event.event_id),
-                    command_id: Some(command_id),
-                    traceparent: event.metadata.traceparent.clone(),
-                    case_id: Some(case_id.to_string()),
-                },
-            })
+            .map(|opened| opened.to_new_event(metadata(event, command_id, case_id)))
             .collect();
         let append = AppendCommand {
             command_id,
@@ -82,9 +126,24 @@ impl OpenCaseReactor {
             expected: ExpectedVersion::NoStream,
             events: new_events,
         };
-        let mut outcomes = self.log.append_in(&mut *tx, vec![append]).await?;
+        let mut outcomes = self.log().append_in(&mut *tx, vec![append]).await?;
         match outcomes.pop() {
-            Some(Ok(outcome)) => record_emitted(tx, outcome.position).await,
+            Some(Ok(outcome)) => {
+                if !account.is_empty() {
+                    sqlx::query(
+                        "INSERT INTO cases.account_cases \
+                         (tenant_id, applicant_account, case_id, opened_at) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&event.tenant_id)
+                    .bind(&account)
+                    .bind(case_id)
+                    .bind(opened_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                record_emitted(tx, outcome.position).await
+            }
             Some(Err(eventlog::AppendError::Conflict { .. })) => {
                 // The case exists already (opened for this application by an earlier command).
                 tracing::info!(%case_id, "case already open");
@@ -94,6 +153,135 @@ impl OpenCaseReactor {
             None => Err(ProjectionError::Apply("the log returned no outcome".into())),
         }
     }
+
+    async fn attach(
+        &self,
+        tx: &mut PgConnection,
+        event: &RecordedEvent,
+        case_id: Uuid,
+        matter: proto::MatterAttached,
+    ) -> Result<(), ProjectionError> {
+        let command_id = reaction_command_id(event.event_id);
+        let issuer = Issuer {
+            tenant_id: event.tenant_id.clone(),
+            actor: format!("reactor:{NAME}"),
+            command_id,
+            causation_id: Some(event.event_id),
+            correlation_id: event.metadata.correlation_id,
+            traceparent: event.metadata.traceparent.clone(),
+        };
+        let executed = self
+            .commands
+            .execute_in(
+                &mut *tx,
+                &issuer,
+                case_id,
+                Command::AttachMatter(matter),
+                self.clock.today(),
+            )
+            .await;
+        match executed {
+            Ok(done) => record_emitted(tx, done.position).await,
+            Err(CaseError::NotFound) => {
+                let submitted = intake::ApplicationSubmitted::decode(event.payload.as_slice())
+                    .map_err(apply_error)?;
+                unfiled(tx, event, &submitted, "the named case does not exist").await
+            }
+            Err(error) => Err(apply_error(error)),
+        }
+    }
+}
+
+fn metadata(event: &RecordedEvent, command_id: Uuid, case_id: Uuid) -> EventMetadata {
+    EventMetadata {
+        actor: Some(format!("reactor:{NAME}")),
+        correlation_id: event.metadata.correlation_id,
+        causation_id: Some(event.event_id),
+        command_id: Some(command_id),
+        traceparent: event.metadata.traceparent.clone(),
+        case_id: Some(case_id.to_string()),
+    }
+}
+
+/// The newest case the applicant account opened in the tenant, if any.
+async fn newest_case_of_account(
+    tx: &mut PgConnection,
+    tenant: &str,
+    account: &str,
+) -> Result<Option<Uuid>, ProjectionError> {
+    Ok(sqlx::query_scalar(
+        "SELECT case_id FROM cases.account_cases WHERE tenant_id = $1 AND applicant_account = $2 \
+         ORDER BY opened_at DESC, case_id LIMIT 1",
+    )
+    .bind(tenant)
+    .bind(account)
+    .fetch_optional(&mut *tx)
+    .await?)
+}
+
+/// The newest case of the account that is not closed: a further main application of the same
+/// household joins it instead of opening a second case.
+async fn open_case_of_account(
+    reactor: &OpenCaseReactor,
+    tx: &mut PgConnection,
+    tenant: &str,
+    account: &str,
+) -> Result<Option<Uuid>, CaseError> {
+    let candidates: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT case_id FROM cases.account_cases WHERE tenant_id = $1 AND applicant_account = $2 \
+         ORDER BY opened_at DESC, case_id",
+    )
+    .bind(tenant)
+    .bind(account)
+    .fetch_all(&mut *tx)
+    .await?;
+    for case_id in candidates {
+        let recorded = reactor
+            .log()
+            .read_stream_in(&mut *tx, &stream_id(case_id), 0, i64::from(i32::MAX))
+            .await?;
+        let (case, _) = commands::load(&recorded, tenant)?;
+        if !matches!(case.stage, Stage::Closed { .. }) {
+            return Ok(Some(case_id));
+        }
+    }
+    Ok(None)
+}
+
+/// Keeps a submission that could not be filed (idempotent by application id).
+async fn unfiled(
+    tx: &mut PgConnection,
+    event: &RecordedEvent,
+    submitted: &intake::ApplicationSubmitted,
+    reason: &str,
+) -> Result<(), ProjectionError> {
+    let Ok(application_id) = Uuid::parse_str(&submitted.application_id) else {
+        tracing::error!(event_id = %event.event_id, "submission without application id");
+        return Ok(());
+    };
+    let kind = submitted
+        .form
+        .as_ref()
+        .map(|form| filing::matter_kind(form) as i32)
+        .unwrap_or_default();
+    let received_at = submitted
+        .received_at
+        .as_ref()
+        .and_then(crate::domain::to_utc);
+    tracing::warn!(event_id = %event.event_id, reason, "submission not filed onto a case");
+    sqlx::query(
+        "INSERT INTO cases.unfiled_submissions \
+         (tenant_id, application_id, kind, received_at, reason) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&event.tenant_id)
+    .bind(application_id)
+    .bind(kind)
+    .bind(received_at)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 impl Projection for OpenCaseReactor {
@@ -116,14 +304,21 @@ impl Projection for OpenCaseReactor {
 
     /// The case events appended in the batch are committed now: wake the case log's relay.
     fn after_commit(&self) {
-        self.log.notify_appended();
+        self.log().notify_appended();
     }
 
-    /// A reactor's effects are events, which are never deleted; only its bookkeeping goes.
+    /// A reactor's effects are events, which are never deleted; only its bookkeeping goes
+    /// (a replay appends nothing twice and writes the same rows again).
     fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
         Box::pin(async move {
             sqlx::query("DELETE FROM cases.reactor_emitted WHERE reactor = $1")
                 .bind(NAME)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM cases.account_cases")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM cases.unfiled_submissions")
                 .execute(&mut *tx)
                 .await?;
             Ok(())

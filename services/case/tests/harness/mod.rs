@@ -128,12 +128,16 @@ pub fn application(family: &str) -> intake::MainApplication {
         incomes: vec![],
         housing_costs: None,
         iban: String::new(),
+        ..Default::default()
     }
 }
 
 /// Submits for `tenant`; returns (application id, position token).
+/// Submits for `tenant` as a new applicant account each time (one household each: a second main
+/// application of the same account joins the account's open case).
 pub async fn submit(app: &mut TestApp, tenant: &str, family: &str) -> (String, common::Position) {
-    submit_as(app, tenant, "tester", family).await
+    let applicant = format!("applicant-{}", uuid::Uuid::new_v4());
+    submit_as(app, tenant, &applicant, family).await
 }
 
 /// Submits for `tenant` as the applicant `subject`; returns (application id, position token).
@@ -148,7 +152,10 @@ pub async fn submit_as(
         .submit_application(as_subject(
             intake::SubmitApplicationRequest {
                 submission_id: uuid::Uuid::new_v4().to_string(),
-                main_application: Some(application(family)),
+                form: Some(intake::submit_application_request::Form::MainApplication(
+                    application(family),
+                )),
+                ..Default::default()
             },
             tenant,
             subject,
@@ -182,5 +189,356 @@ pub async fn find(
         .expect("find")
         .into_inner()
         .case
+        .unwrap()
+}
+
+/// The case service alone (no intake) with a client of its feed, for tests that append to the
+/// case log directly as the reactor would.
+pub struct FeedApp {
+    pub feed: jobcenter_proto::case::v1::case_feed_service_client::CaseFeedServiceClient<Channel>,
+    pub log: eventlog::EventLog,
+    pub db: TestDatabase,
+    pub cancel: CancellationToken,
+    /// Ends when the service has stopped.
+    pub stopped: tokio::task::JoinHandle<Result<(), case::StartError>>,
+    pub nats: TestNats,
+}
+
+impl Drop for FeedApp {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Starts the case service with the feed settings `feed`.
+pub async fn spawn_feed_app(feed: case::feed::FeedConfig) -> FeedApp {
+    let db = TestDatabase::create().await.expect("test database");
+    let nats = TestNats::start().await.expect("test nats");
+    let cancel = CancellationToken::new();
+    let mut config = case::Config::default();
+    config.server.mode = platform::config::SecurityMode::Development;
+    config.database = database_config(&db);
+    config.nats.url = nats.url().to_owned();
+    config.feed = feed;
+    let app = case::Application::build(config, listener().await)
+        .await
+        .expect("case");
+    let port = app.port();
+    let log = app.log().clone();
+    let stopped = tokio::spawn(app.run_until_stopped(cancel.clone()));
+    FeedApp {
+        feed: jobcenter_proto::case::v1::case_feed_service_client::CaseFeedServiceClient::connect(
+            format!("http://127.0.0.1:{port}"),
+        )
+        .await
+        .unwrap(),
+        log,
+        db,
+        cancel,
+        stopped,
+        nats,
+    }
+}
+
+/// A clock a test sets and moves forward (tests of deadlines).
+#[derive(Debug)]
+pub struct TestClock(std::sync::Mutex<chrono::NaiveDate>);
+
+impl TestClock {
+    /// A clock showing the real today (in Berlin), as the submissions' receipt times do.
+    pub fn today() -> std::sync::Arc<TestClock> {
+        std::sync::Arc::new(TestClock(std::sync::Mutex::new(
+            case::domain::dates::legal_day(chrono::Utc::now()),
+        )))
+    }
+
+    /// The day it shows.
+    pub fn get(&self) -> chrono::NaiveDate {
+        *self.0.lock().unwrap()
+    }
+
+    /// Shows `day` from now on.
+    pub fn set(&self, day: chrono::NaiveDate) {
+        *self.0.lock().unwrap() = day;
+    }
+
+    /// Moves `days` forward.
+    pub fn advance(&self, days: u64) {
+        let mut today = self.0.lock().unwrap();
+        *today = today.checked_add_days(chrono::Days::new(days)).unwrap();
+    }
+}
+
+impl case::domain::dates::Clock for TestClock {
+    fn today(&self) -> chrono::NaiveDate {
+        self.get()
+    }
+}
+
+/// How often the deadline watcher looks in tests, in ms.
+pub const TEST_DEADLINE_POLL_MS: u64 = 100;
+
+/// A case service process of a test that can be stopped and started again on the same
+/// database and NATS (a restart).
+pub struct CaseProcess {
+    pub cancel: CancellationToken,
+    pub task: tokio::task::JoinHandle<Result<(), case::StartError>>,
+    pub port: u16,
+}
+
+/// Starts a case service with `clock` on `db` and `nats`, stopped by `parent` or its own token.
+pub async fn start_case(
+    db: &TestDatabase,
+    nats: &TestNats,
+    clock: std::sync::Arc<TestClock>,
+    parent: &CancellationToken,
+) -> CaseProcess {
+    let mut config = case::Config::default();
+    config.server.mode = platform::config::SecurityMode::Development;
+    config.database = database_config(db);
+    config.nats.url = nats.url().to_owned();
+    config.deadline_poll_ms = TEST_DEADLINE_POLL_MS;
+    let app = case::Application::build_with_clock(config, listener().await, clock)
+        .await
+        .expect("case");
+    let port = app.port();
+    let cancel = parent.child_token();
+    let task = tokio::spawn(app.run_until_stopped(cancel.clone()));
+    CaseProcess { cancel, task, port }
+}
+
+/// The test app with a settable clock and a case service that can be restarted.
+pub struct ClockedApp {
+    pub app: TestApp,
+    pub clock: std::sync::Arc<TestClock>,
+    pub case: CaseProcess,
+}
+
+/// Like [`spawn_app`], with the case service's days from `clock` and its deadline watcher
+/// looking every [`TEST_DEADLINE_POLL_MS`].
+pub async fn spawn_app_with_clock(clock: std::sync::Arc<TestClock>) -> ClockedApp {
+    let db = TestDatabase::create().await.expect("test database");
+    let nats = TestNats::start().await.expect("test nats");
+    let cancel = CancellationToken::new();
+    let mut intake_config = ::intake::Config::default();
+    intake_config.server.mode = platform::config::SecurityMode::Development;
+    intake_config.database = database_config(&db);
+    intake_config.nats.url = nats.url().to_owned();
+    let intake_app = ::intake::Application::build(intake_config, listener().await)
+        .await
+        .expect("intake");
+    let intake_port = intake_app.port();
+    tokio::spawn(intake_app.run_until_stopped(cancel.clone()));
+    let case = start_case(&db, &nats, clock.clone(), &cancel).await;
+    let log = eventlog::EventLog::with_options(
+        db.worker_pool().clone(),
+        case::SCHEMA,
+        eventlog::EventLogOptions {
+            log_name: Some(case::LOG_NAME.to_owned()),
+            ..Default::default()
+        },
+    )
+    .expect("case log");
+    let app = TestApp {
+        intake: IntakeServiceClient::connect(format!("http://127.0.0.1:{intake_port}"))
+            .await
+            .unwrap(),
+        cases: CaseServiceClient::connect(format!("http://127.0.0.1:{}", case.port))
+            .await
+            .unwrap(),
+        log,
+        db,
+        cancel,
+        nats,
+    };
+    ClockedApp { app, clock, case }
+}
+
+impl ClockedApp {
+    /// Stops the case service (waiting until it has stopped) and starts a new one on the same
+    /// database, NATS and clock.
+    pub async fn restart_case(&mut self) {
+        self.stop_case().await;
+        self.start_case_again().await;
+    }
+
+    /// Stops the case service and waits until it has stopped.
+    pub async fn stop_case(&mut self) {
+        self.case.cancel.cancel();
+        (&mut self.case.task)
+            .await
+            .expect("the case service stopped")
+            .expect("the case service stopped cleanly");
+    }
+
+    /// Starts a new case service on the same database, NATS and clock (after [`Self::stop_case`]).
+    pub async fn start_case_again(&mut self) {
+        self.case = start_case(
+            &self.app.db,
+            &self.app.nats,
+            self.clock.clone(),
+            &self.app.cancel,
+        )
+        .await;
+        self.app.cases = CaseServiceClient::connect(format!("http://127.0.0.1:{}", self.case.port))
+            .await
+            .unwrap();
+    }
+}
+
+/// Polls `check` until it returns `Some`, for at most 15 s (the reactors and projections run
+/// asynchronously); panics with `what` otherwise.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A rule assigning surnames from `from` to `to` to `caseworker` in `team`.
+pub fn surname_rule(
+    id: &str,
+    from: &str,
+    to: &str,
+    caseworker: &str,
+    team: &str,
+) -> proto::AssignmentRule {
+    proto::AssignmentRule {
+        rule_id: id.into(),
+        r#match: Some(proto::assignment_rule::Match::Surname(
+            proto::SurnameRange {
+                from: from.into(),
+                to: to.into(),
+            },
+        )),
+        caseworker: caseworker.into(),
+        team: team.into(),
+    }
+}
+
+/// A rule assigning postal codes starting with `prefix`.
+pub fn postal_rule(id: &str, prefix: &str, caseworker: &str, team: &str) -> proto::AssignmentRule {
+    proto::AssignmentRule {
+        rule_id: id.into(),
+        r#match: Some(proto::assignment_rule::Match::PostalCodePrefix(
+            prefix.into(),
+        )),
+        caseworker: caseworker.into(),
+        team: team.into(),
+    }
+}
+
+/// A catch-all rule.
+pub fn fallback_rule(id: &str, caseworker: &str, team: &str) -> proto::AssignmentRule {
+    proto::AssignmentRule {
+        rule_id: id.into(),
+        r#match: Some(proto::assignment_rule::Match::Fallback(true)),
+        caseworker: caseworker.into(),
+        team: team.into(),
+    }
+}
+
+/// Sets `tenant`'s rules as a team lead and waits until the rules read model (which the
+/// `assign` reactor reads) has them; returns the rules as read back.
+pub async fn set_rules(
+    app: &mut TestApp,
+    tenant: &str,
+    rules: Vec<proto::AssignmentRule>,
+) -> Vec<proto::AssignmentRule> {
+    let position = app
+        .cases
+        .set_assignment_rules(as_subject(
+            proto::SetAssignmentRulesRequest {
+                command_id: uuid::Uuid::new_v4().to_string(),
+                rules,
+            },
+            tenant,
+            "lead-1",
+            "team-lead",
+        ))
+        .await
+        .expect("set rules")
+        .into_inner()
+        .position;
+    app.cases
+        .get_assignment_rules(as_subject(
+            proto::GetAssignmentRulesRequest {
+                min_position: position,
+            },
+            tenant,
+            "lead-1",
+            "team-lead",
+        ))
+        .await
+        .expect("get rules")
+        .into_inner()
+        .rules
+}
+
+/// Every page of ListTasks for `request` as `subject` with `roles`, or the first error.
+pub async fn list_all_tasks(
+    app: &mut TestApp,
+    tenant: &str,
+    subject: &str,
+    roles: &str,
+    request: proto::ListTasksRequest,
+) -> Result<Vec<proto::Task>, tonic::Status> {
+    let mut tasks = Vec::new();
+    let mut request = request;
+    loop {
+        let page = app
+            .cases
+            .list_tasks(as_subject(request.clone(), tenant, subject, roles))
+            .await?
+            .into_inner();
+        tasks.extend(page.tasks);
+        if page.next_page_token.is_empty() {
+            return Ok(tasks);
+        }
+        request.page_token = page.next_page_token;
+        request.min_position = None;
+    }
+}
+
+/// `subject`'s own queue (as a caseworker).
+pub async fn own_queue(app: &mut TestApp, tenant: &str, subject: &str) -> Vec<proto::Task> {
+    list_all_tasks(
+        app,
+        tenant,
+        subject,
+        "caseworker",
+        proto::ListTasksRequest::default(),
+    )
+    .await
+    .expect("own queue")
+}
+
+/// The command fields for a case, with a fresh command id.
+pub fn case_command(case_id: &str) -> Option<proto::CaseCommand> {
+    Some(proto::CaseCommand {
+        case_id: case_id.into(),
+        command_id: uuid::Uuid::new_v4().to_string(),
+        expected_version: None,
+    })
+}
+
+/// Events of `event_type` in the stream of case `case_id` (read as the worker role).
+pub async fn count_events(app: &TestApp, case_id: &str, event_type: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM cases.events WHERE stream_id = $1 AND event_type = $2")
+        .bind(format!("case-{case_id}"))
+        .bind(event_type)
+        .fetch_one(app.db.worker_pool())
+        .await
         .unwrap()
 }

@@ -53,9 +53,13 @@ fn documents_are_requested_with_a_deadline_in_the_future_and_received_back() {
     );
     let due = day(2026, 12, 9);
     let (_, waiting) = when(&stage, Command::RequestDocuments { due }, today).expect("requested");
+    // A reminder three days before, then the deadline itself.
     assert_eq!(
-        crate::domain::lifecycle::deadlines(&waiting)[0],
-        Deadline::DocumentsDue(due)
+        crate::domain::lifecycle::deadlines(&waiting)[..2],
+        [
+            Deadline::DocumentsReminder(day(2026, 12, 6)),
+            Deadline::DocumentsDue(due)
+        ]
     );
     let (_, back) = when(&waiting, Command::ReceiveDocuments, day(2026, 12, 1)).expect("received");
     assert!(matches!(back, Stage::InReview { .. }));

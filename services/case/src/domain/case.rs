@@ -1,0 +1,295 @@
+//! The case aggregate: a household's case folded from its stream, and the decisions on every
+//! command a caseworker, team lead, applicant, reactor or the deadline watcher sends it.
+//!
+//! Decider style: [`Case::evolve`] folds one recorded event, [`decide`] turns a command into
+//! events or a [`CommandError`]. The main application's path is the [`lifecycle`]; the case adds
+//! what lies around it: its further matters, its assignment and the deadlines already fired.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use jobcenter_proto::case::v1 as proto;
+
+use super::codec;
+use super::dates;
+use super::events::Event;
+use super::lifecycle::{self, Stage, TransitionError};
+
+/// The rule set decisions are taken under today, recorded with each decision (§ 44 SGB X
+/// reviews recompute against it).
+pub const RULE_SET: &str = "sgb2-2026";
+
+/// A further matter of the case (continuation, one-off benefit, sick note, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matter {
+    pub kind: proto::MatterKind,
+    pub decided: bool,
+}
+
+/// A case as its events left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub case_id: String,
+    /// The applicant's own account, when they applied online (who may see and object).
+    pub applicant_account: String,
+    pub applicant_family_name: String,
+    pub postal_code: String,
+    /// Where the main application stands.
+    pub stage: Stage,
+    /// Further matters by application id.
+    pub matters: BTreeMap<String, Matter>,
+    /// (caseworker, team) once assigned.
+    pub assignment: Option<(String, String)>,
+    /// Deadlines already fired, as (kind, day).
+    pub fired: BTreeSet<(i32, NaiveDate)>,
+    /// The stream version of the last event folded.
+    pub version: i32,
+}
+
+impl Case {
+    /// Folds `events` (with their stream versions) from the start of the stream; `None` while
+    /// the case has not been opened.
+    pub fn fold<'a>(events: impl IntoIterator<Item = (i32, &'a Event)>) -> Option<Case> {
+        events.into_iter().fold(None, |case, (version, event)| {
+            Case::evolve(case, version, event)
+        })
+    }
+
+    /// Folds one event recorded at `version`.
+    pub fn evolve(case: Option<Case>, version: i32, event: &Event) -> Option<Case> {
+        let Some(mut case) = case else {
+            let Event::CaseOpened(opened) = event else {
+                return None;
+            };
+            let received_on = opened
+                .application_received_at
+                .as_ref()
+                .and_then(super::to_utc)
+                .map(dates::legal_day)?;
+            return Some(Case {
+                case_id: opened.case_id.clone(),
+                applicant_account: opened.applicant_account.clone(),
+                applicant_family_name: opened.applicant_family_name.clone(),
+                postal_code: opened.postal_code.clone(),
+                stage: Stage::Received { received_on },
+                matters: BTreeMap::new(),
+                assignment: None,
+                fired: BTreeSet::new(),
+                version,
+            });
+        };
+        case.version = version;
+        if let Some(step) = codec::lifecycle_from_proto(event) {
+            case.stage = lifecycle::evolve(case.stage, &step);
+            return Some(case);
+        }
+        match event {
+            Event::CaseAssigned(e) => {
+                case.assignment = Some((e.caseworker.clone(), e.team.clone()));
+            }
+            Event::DeadlineReached(e) => {
+                if let Some(day) = e.due_on.as_ref().and_then(dates::from_proto) {
+                    case.fired.insert((e.kind, day));
+                }
+            }
+            Event::MatterAttached(e) => {
+                case.matters
+                    .entry(e.application_id.clone())
+                    .or_insert(Matter {
+                        kind: proto::MatterKind::try_from(e.kind).unwrap_or_default(),
+                        decided: false,
+                    });
+            }
+            Event::MatterDecided(e) => {
+                if let Some(matter) = case.matters.get_mut(&e.application_id) {
+                    matter.decided = true;
+                }
+            }
+            _ => {}
+        }
+        Some(case)
+    }
+}
+
+/// What can be asked of a case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    StartReview,
+    RequestDocuments {
+        due: NaiveDate,
+        documents: Vec<String>,
+    },
+    ReceiveDocuments {
+        note: String,
+    },
+    WarnOfRefusal {
+        due: NaiveDate,
+    },
+    IssueDecision {
+        outcome: lifecycle::Outcome,
+        provisional: bool,
+    },
+    FileObjection,
+    DecideObjection {
+        result: lifecycle::ObjectionResult,
+    },
+    Close {
+        reason: proto::CloseReason,
+    },
+    /// Attach a further submission (a reactor on intake's events).
+    AttachMatter(proto::MatterAttached),
+    DecideMatter {
+        application_id: String,
+        outcome: proto::MatterOutcome,
+        note: String,
+    },
+    Assign {
+        caseworker: String,
+        team: String,
+        source: proto::AssignmentSource,
+        rule_id: String,
+    },
+    /// A deadline came due (the deadline watcher).
+    ReachDeadline {
+        kind: proto::DeadlineKind,
+        due_on: NaiveDate,
+    },
+}
+
+/// Why a command was refused; the message is for the caller.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The main application's stage does not allow it.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The matter is not attached to this case.
+    #[error("the case holds no such matter")]
+    UnknownMatter,
+    /// The matter was decided before.
+    #[error("the matter is already decided")]
+    MatterAlreadyDecided,
+    /// The case is closed.
+    #[error("the case is closed")]
+    Closed,
+}
+
+/// Decides `command` on `case` on `today`. An empty result means: nothing to record (the
+/// command's effect is already there).
+pub fn decide(case: &Case, command: Command, today: NaiveDate) -> Result<Vec<Event>, CommandError> {
+    let lifecycle_step = |command: lifecycle::Command| -> Result<Vec<Event>, CommandError> {
+        Ok(lifecycle::decide(&case.stage, command, today)?
+            .iter()
+            .map(codec::lifecycle_to_proto)
+            .collect())
+    };
+    match command {
+        Command::StartReview => lifecycle_step(lifecycle::Command::StartReview),
+        Command::RequestDocuments { due, documents } => {
+            let mut events = lifecycle_step(lifecycle::Command::RequestDocuments { due })?;
+            for event in &mut events {
+                if let Event::DocumentsRequested(e) = event {
+                    e.documents = documents.clone();
+                }
+            }
+            Ok(events)
+        }
+        Command::ReceiveDocuments { note } => {
+            let mut events = lifecycle_step(lifecycle::Command::ReceiveDocuments)?;
+            for event in &mut events {
+                if let Event::DocumentsReceived(e) = event {
+                    e.note = note.clone();
+                }
+            }
+            Ok(events)
+        }
+        Command::WarnOfRefusal { due } => lifecycle_step(lifecycle::Command::WarnOfRefusal { due }),
+        Command::IssueDecision {
+            outcome,
+            provisional,
+        } => {
+            let mut events = lifecycle_step(lifecycle::Command::IssueDecision {
+                outcome,
+                provisional,
+            })?;
+            for event in &mut events {
+                if let Event::DecisionIssued(e) = event {
+                    e.provisional = provisional && outcome.grants_benefits();
+                    e.rule_set = RULE_SET.to_owned();
+                    e.based_on_version = case.version;
+                }
+            }
+            Ok(events)
+        }
+        Command::FileObjection => lifecycle_step(lifecycle::Command::FileObjection),
+        Command::DecideObjection { result } => {
+            lifecycle_step(lifecycle::Command::DecideObjection { result })
+        }
+        Command::Close { reason } => {
+            let mut events = lifecycle_step(lifecycle::Command::Close)?;
+            for event in &mut events {
+                if let Event::CaseClosed(e) = event {
+                    e.reason = reason as i32;
+                }
+            }
+            Ok(events)
+        }
+        Command::AttachMatter(attached) => {
+            // Redelivered or resubmitted: attached once.
+            if case.matters.contains_key(&attached.application_id) {
+                Ok(Vec::new())
+            } else {
+                Ok(vec![Event::MatterAttached(attached)])
+            }
+        }
+        Command::DecideMatter {
+            application_id,
+            outcome,
+            note,
+        } => match case.matters.get(&application_id) {
+            None => Err(CommandError::UnknownMatter),
+            Some(matter) if matter.decided => Err(CommandError::MatterAlreadyDecided),
+            Some(_) => Ok(vec![Event::MatterDecided(proto::MatterDecided {
+                application_id,
+                outcome: outcome as i32,
+                note,
+            })]),
+        },
+        Command::Assign {
+            caseworker,
+            team,
+            source,
+            rule_id,
+        } => {
+            if matches!(case.stage, Stage::Closed { .. }) {
+                return Err(CommandError::Closed);
+            }
+            if case.assignment.as_ref() == Some(&(caseworker.clone(), team.clone())) {
+                return Ok(Vec::new());
+            }
+            Ok(vec![Event::CaseAssigned(proto::CaseAssigned {
+                caseworker,
+                team,
+                source: source as i32,
+                rule_id,
+            })])
+        }
+        Command::ReachDeadline { kind, due_on } => {
+            // Only a deadline the case still has, once: documents that arrived in time cancel
+            // their deadline, and a watcher restarted mid-run finds it fired.
+            let still_due = lifecycle::deadlines(&case.stage)
+                .into_iter()
+                .map(codec::deadline_to_proto)
+                .any(|(k, day)| k == kind && day == due_on);
+            if !still_due || case.fired.contains(&(kind as i32, due_on)) || due_on > today {
+                return Ok(Vec::new());
+            }
+            Ok(vec![Event::DeadlineReached(proto::DeadlineReached {
+                kind: kind as i32,
+                due_on: Some(dates::to_proto(due_on)),
+            })])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

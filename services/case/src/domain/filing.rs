@@ -1,0 +1,130 @@
+//! Where an accepted submission goes: a main application opens a case (or joins the open case
+//! of the same applicant account), every other kind attaches to an existing case as a matter.
+//! Pure: the reactor looks the case up and executes what this decides.
+
+use jobcenter_proto::case::v1 as proto;
+use jobcenter_proto::intake::v1 as intake;
+use jobcenter_proto::intake::v1::application_submitted::Form;
+use uuid::Uuid;
+
+use super::{OpenCase, Rejection};
+
+/// How to find the case a matter belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseHint {
+    /// The case the submitter named.
+    Case(Uuid),
+    /// The newest open case of the applicant's own account.
+    Account(String),
+}
+
+/// What to do with an accepted submission.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filing {
+    /// Open a case, unless the applicant's account has an open one (`join`): then attach the
+    /// application to that one.
+    Open {
+        open: OpenCase,
+        join: Option<String>,
+        matter: proto::MatterAttached,
+    },
+    /// Attach the matter to the case found by the hint.
+    Attach {
+        hint: CaseHint,
+        matter: proto::MatterAttached,
+    },
+}
+
+/// The kind of matter a submitted form is.
+pub fn matter_kind(form: &Form) -> proto::MatterKind {
+    match form {
+        Form::MainApplication(_) => proto::MatterKind::MainApplication,
+        Form::ContinuationApplication(_) => proto::MatterKind::ContinuationApplication,
+        Form::OneOffBenefitApplication(_) => proto::MatterKind::OneOffBenefit,
+        Form::EducationParticipationApplication(_) => proto::MatterKind::EducationParticipation,
+        Form::SickNote(_) => proto::MatterKind::SickNote,
+        Form::AbsenceNotice(_) => proto::MatterKind::AbsenceNotice,
+        Form::ChangeNotice(_) => proto::MatterKind::ChangeNotice,
+    }
+}
+
+/// Decides where `event` goes.
+pub fn file(event: &intake::ApplicationSubmitted) -> Result<Filing, Rejection> {
+    let form = event
+        .form
+        .as_ref()
+        .ok_or(Rejection::Incomplete("the form"))?;
+    let matter = proto::MatterAttached {
+        application_id: event.application_id.clone(),
+        kind: matter_kind(form) as i32,
+        received_at: event.received_at,
+        warnings: event
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.field, w.message))
+            .collect(),
+    };
+    if let Form::MainApplication(_) = form {
+        let open = OpenCase::from_submitted(event)?;
+        let join = Some(event.applicant_account.clone()).filter(|a| !a.is_empty());
+        return Ok(Filing::Open { open, join, matter });
+    }
+    let hint = if !event.case_id.is_empty() {
+        CaseHint::Case(
+            Uuid::parse_str(&event.case_id)
+                .map_err(|_| Rejection::Incomplete("a valid case id"))?,
+        )
+    } else if !event.applicant_account.is_empty() {
+        CaseHint::Account(event.applicant_account.clone())
+    } else {
+        return Err(Rejection::Incomplete("the case it belongs to"));
+    };
+    Ok(Filing::Attach { hint, matter })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sick_note(case_id: &str, account: &str) -> intake::ApplicationSubmitted {
+        intake::ApplicationSubmitted {
+            application_id: Uuid::new_v4().to_string(),
+            form: Some(Form::SickNote(intake::SickNote::default())),
+            case_id: case_id.into(),
+            applicant_account: account.into(),
+            warnings: vec![intake::PlausibilityWarning {
+                field: "sick_note.incapacity_until".into(),
+                rule: "r".into(),
+                message: "lang".into(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_notice_attaches_to_the_named_case_or_else_to_the_applicants_own() {
+        let case = Uuid::new_v4();
+        let Ok(Filing::Attach { hint, matter }) = file(&sick_note(&case.to_string(), "acc")) else {
+            panic!("attach")
+        };
+        assert_eq!(hint, CaseHint::Case(case));
+        assert_eq!(matter.kind, proto::MatterKind::SickNote as i32);
+        assert_eq!(
+            matter.warnings,
+            vec!["sick_note.incapacity_until: lang".to_owned()]
+        );
+        let Ok(Filing::Attach { hint, .. }) = file(&sick_note("", "acc")) else {
+            panic!("attach")
+        };
+        assert_eq!(hint, CaseHint::Account("acc".into()));
+    }
+
+    #[test]
+    fn a_notice_without_any_way_to_its_case_is_rejected() {
+        assert_eq!(
+            file(&sick_note("", "")),
+            Err(Rejection::Incomplete("the case it belongs to"))
+        );
+        assert!(file(&sick_note("not-a-uuid", "acc")).is_err());
+    }
+}

@@ -1,0 +1,353 @@
+//! The work queue's rules (Arbeitsvorrat): which case event opens which task, with which title,
+//! checklist, due day and priority, and which events close it. A task is never closed by hand:
+//! the event that does what the task asked for closes it, so the queue cannot drift from the
+//! case. Pure; the `tasks` projection applies [`effects`] to `cases.tasks`.
+//!
+//! Titles and checklists are German: caseworkers read them in their client as they are.
+
+use chrono::{Days, Months, NaiveDate};
+use jobcenter_proto::case::v1 as proto;
+use proto::{DeadlineKind, MatterKind, TaskKind, TaskPriority};
+use uuid::Uuid;
+
+use super::dates;
+use super::events::Event;
+
+/// Fixed namespace of task ids: UUIDv5(namespace, id of the event that opened the task).
+pub const TASK_NAMESPACE: Uuid = Uuid::from_u128(0x5a0e_73c1_9b24_4d8e_a6f3_2c71_b8e0_4d19);
+
+/// Days to start reviewing a new application (from its receipt).
+pub const REVIEW_DAYS: u64 = 14;
+/// Days to decide once the review started.
+pub const DECIDE_DAYS: u64 = 14;
+/// Days to check documents that arrived.
+pub const CHECK_DOCUMENTS_DAYS: u64 = 5;
+/// Days after the documents' due day to send the written warning or decide.
+pub const DOCUMENTS_OVERDUE_DAYS: u64 = 3;
+/// Days to send the continuation prompt once its day came.
+pub const PROMPT_DAYS: u64 = 7;
+/// Days to process a further matter (from its receipt).
+pub const MATTER_DAYS: u64 = 14;
+/// Days to process a sick note (from its receipt): appointments in the period are at stake.
+pub const SICK_NOTE_DAYS: u64 = 3;
+/// Months to decide an objection (§ 88 (2) SGG: an action for failure to act after three).
+pub const OBJECTION_MONTHS: u32 = 3;
+
+/// The id of the task an event opens.
+pub fn task_id(opening_event: Uuid) -> Uuid {
+    Uuid::new_v5(&TASK_NAMESPACE, opening_event.as_bytes())
+}
+
+/// A task to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub kind: TaskKind,
+    pub title: String,
+    pub checklist: Vec<String>,
+    pub due_on: NaiveDate,
+    pub priority: TaskPriority,
+    /// The matter (or the main application) the task concerns.
+    pub application_id: Option<String>,
+}
+
+/// Which open tasks of the case an event closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closing {
+    Nothing,
+    /// Every open task of these kinds.
+    Kinds(&'static [TaskKind]),
+    /// The open tasks of this matter.
+    Matter(String),
+    /// Every open task of the case.
+    Everything,
+}
+
+/// What one case event does to the case's tasks: first it closes, then it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effects {
+    pub closes: Closing,
+    pub opens: Option<Opening>,
+}
+
+impl Effects {
+    const NONE: Effects = Effects {
+        closes: Closing::Nothing,
+        opens: None,
+    };
+
+    fn closes(kinds: &'static [TaskKind]) -> Self {
+        Effects {
+            closes: Closing::Kinds(kinds),
+            opens: None,
+        }
+    }
+
+    fn opens(opening: Opening) -> Self {
+        Effects {
+            closes: Closing::Nothing,
+            opens: Some(opening),
+        }
+    }
+}
+
+/// What `event`, recorded on `recorded_on` (its legal day), does to the work queue.
+pub fn effects(event: &Event, recorded_on: NaiveDate) -> Effects {
+    let after = |day: NaiveDate, days: u64| day.checked_add_days(Days::new(days)).unwrap_or(day);
+    let months = |day: NaiveDate, n: u32| day.checked_add_months(Months::new(n)).unwrap_or(day);
+    let day_of = |date: &Option<jobcenter_proto::common::v1::Date>| {
+        date.as_ref()
+            .and_then(dates::from_proto)
+            .unwrap_or(recorded_on)
+    };
+    let received = |at: &Option<prost_types::Timestamp>| {
+        at.as_ref()
+            .and_then(super::to_utc)
+            .map(dates::legal_day)
+            .unwrap_or(recorded_on)
+    };
+    match event {
+        Event::CaseOpened(e) => Effects::opens(Opening {
+            kind: TaskKind::ReviewApplication,
+            title: "Antrag prüfen (Erstantrag)".into(),
+            checklist: texts(MAIN_APPLICATION),
+            due_on: after(received(&e.application_received_at), REVIEW_DAYS),
+            priority: TaskPriority::Normal,
+            application_id: Some(e.application_id.clone()),
+        }),
+        Event::ReviewStarted(_) => Effects {
+            closes: Closing::Kinds(&[TaskKind::ReviewApplication]),
+            opens: Some(Opening {
+                kind: TaskKind::DecideApplication,
+                title: "Über den Antrag entscheiden".into(),
+                checklist: texts(DECIDE),
+                due_on: after(recorded_on, DECIDE_DAYS),
+                priority: TaskPriority::Normal,
+                application_id: None,
+            }),
+        },
+        Event::DocumentsRequested(_) => Effects::closes(&[TaskKind::CheckDocuments]),
+        Event::DocumentsReceived(_) => Effects {
+            closes: Closing::Kinds(&[TaskKind::DocumentsOverdue]),
+            opens: Some(Opening {
+                kind: TaskKind::CheckDocuments,
+                title: "Eingegangene Unterlagen prüfen".into(),
+                checklist: texts(CHECK_DOCUMENTS),
+                due_on: after(recorded_on, CHECK_DOCUMENTS_DAYS),
+                priority: TaskPriority::Normal,
+                application_id: None,
+            }),
+        },
+        Event::RefusalWarned(_) => Effects::closes(&[TaskKind::DocumentsOverdue]),
+        Event::DecisionIssued(_) => Effects::closes(&[
+            TaskKind::DecideApplication,
+            TaskKind::CheckDocuments,
+            TaskKind::DocumentsOverdue,
+            TaskKind::DecisionOverdue,
+        ]),
+        Event::ObjectionFiled(e) => Effects::opens(Opening {
+            kind: TaskKind::DecideObjection,
+            title: "Über den Widerspruch entscheiden".into(),
+            checklist: texts(DECIDE_OBJECTION),
+            due_on: months(day_of(&e.filed_on), OBJECTION_MONTHS),
+            priority: TaskPriority::Normal,
+            application_id: None,
+        }),
+        Event::ObjectionDecided(_) => {
+            Effects::closes(&[TaskKind::DecideObjection, TaskKind::ObjectionOverdue])
+        }
+        Event::CaseClosed(_) => Effects {
+            closes: Closing::Everything,
+            opens: None,
+        },
+        Event::DeadlineReached(e) => {
+            deadline_task(e, day_of(&e.due_on)).map_or(Effects::NONE, Effects::opens)
+        }
+        Event::MatterAttached(e) => {
+            let kind = MatterKind::try_from(e.kind).unwrap_or_default();
+            let received_on = received(&e.received_at);
+            let days = if kind == MatterKind::SickNote {
+                SICK_NOTE_DAYS
+            } else {
+                MATTER_DAYS
+            };
+            let mut checklist = texts(matter_checklist(kind));
+            checklist.extend(
+                e.warnings
+                    .iter()
+                    .map(|warning| format!("Plausibilitätshinweis prüfen: {warning}")),
+            );
+            Effects {
+                // The continuation application the prompt asked for has arrived.
+                closes: if kind == MatterKind::ContinuationApplication {
+                    Closing::Kinds(&[TaskKind::PromptContinuation])
+                } else {
+                    Closing::Nothing
+                },
+                opens: Some(Opening {
+                    kind: TaskKind::ProcessMatter,
+                    title: format!("{} bearbeiten", matter_title(kind)),
+                    checklist,
+                    due_on: after(received_on, days),
+                    priority: TaskPriority::Normal,
+                    application_id: Some(e.application_id.clone()),
+                }),
+            }
+        }
+        Event::MatterDecided(e) => Effects {
+            closes: Closing::Matter(e.application_id.clone()),
+            opens: None,
+        },
+        Event::CaseAssigned(_)
+        | Event::AssignmentRulesSet(_)
+        | Event::CaseworkerAbsenceRecorded(_) => Effects::NONE,
+    }
+}
+
+/// The task a deadline brings; the reminder and the end of the objection period bring none
+/// (the notification service reminds the applicant; an objection opens its own task).
+fn deadline_task(
+    e: &jobcenter_proto::case::v1::DeadlineReached,
+    due_on: NaiveDate,
+) -> Option<Opening> {
+    let after = |days: u64| due_on.checked_add_days(Days::new(days)).unwrap_or(due_on);
+    let (kind, title, checklist, due_on, priority) =
+        match DeadlineKind::try_from(e.kind).unwrap_or_default() {
+            DeadlineKind::DocumentsDue => (
+                TaskKind::DocumentsOverdue,
+                "Unterlagen nicht eingegangen: schriftlich belehren oder entscheiden",
+                DOCUMENTS_OVERDUE,
+                after(DOCUMENTS_OVERDUE_DAYS),
+                TaskPriority::High,
+            ),
+            DeadlineKind::DecisionOverdueWarning => (
+                TaskKind::DecisionOverdue,
+                "Antrag vor Ablauf von sechs Monaten entscheiden (§ 88 SGG)",
+                DECIDE,
+                // The warning comes a month before the limit.
+                due_on.checked_add_months(Months::new(1)).unwrap_or(due_on),
+                TaskPriority::High,
+            ),
+            DeadlineKind::ObjectionDecisionOverdueWarning => (
+                TaskKind::ObjectionOverdue,
+                "Widerspruch vor Ablauf von drei Monaten entscheiden (§ 88 SGG)",
+                DECIDE_OBJECTION,
+                // The warning comes two weeks before the limit.
+                after(14),
+                TaskPriority::High,
+            ),
+            DeadlineKind::ContinuationPrompt => (
+                TaskKind::PromptContinuation,
+                "Weiterbewilligungsantrag anstoßen: Bewilligungszeitraum endet in zwei Monaten",
+                PROMPT_CONTINUATION,
+                after(PROMPT_DAYS),
+                TaskPriority::Normal,
+            ),
+            DeadlineKind::DocumentsReminder
+            | DeadlineKind::ObjectionPeriodEnds
+            | DeadlineKind::Unspecified => return None,
+        };
+    Some(Opening {
+        kind,
+        title: title.to_owned(),
+        checklist: texts(checklist),
+        due_on,
+        priority,
+        application_id: None,
+    })
+}
+
+fn texts(items: &[&str]) -> Vec<String> {
+    items.iter().map(|item| (*item).to_owned()).collect()
+}
+
+/// A main application's review (also a further main application joining the case).
+const MAIN_APPLICATION: &[&str] = &[
+    "Identität prüfen (Ausweisdokument)",
+    "Haushalt und Bedarfsgemeinschaft prüfen",
+    "Einkommensnachweise prüfen (Lohnabrechnungen, andere Einkünfte)",
+    "Kosten der Unterkunft prüfen (Mietvertrag, Nebenkosten, Heizkosten)",
+    "Kontoauszüge der letzten drei Monate prüfen",
+];
+const DECIDE: &[&str] = &[
+    "Anspruch berechnen",
+    "Bewilligungszeitraum festlegen (12 Monate, vorläufig 6)",
+    "Bescheid erlassen",
+];
+const CHECK_DOCUMENTS: &[&str] = &[
+    "Vollständigkeit gegen die Anforderung prüfen",
+    "Unterlagen in der E-Akte zuordnen",
+    "Weiter entscheiden oder fehlende Unterlagen anfordern",
+];
+const DOCUMENTS_OVERDUE: &[&str] = &[
+    "Eingang in der E-Akte und im Postfach prüfen",
+    "Schriftliche Belehrung mit neuer Frist senden (§ 66 SGB I)",
+    "Nach Ablauf der Belehrungsfrist entscheiden",
+];
+const DECIDE_OBJECTION: &[&str] = &[
+    "Zulässigkeit und Frist prüfen",
+    "Bescheid anhand der zugrunde gelegten Fallversion und Regeln nachrechnen",
+    "Abhilfe oder Widerspruchsbescheid",
+];
+const PROMPT_CONTINUATION: &[&str] = &[
+    "Weiterbewilligungsantrag an den Haushalt senden",
+    "Änderungen im Haushalt erfragen",
+];
+const CONTINUATION: &[&str] = &[
+    "Änderungen seit dem letzten Bescheid prüfen",
+    "Einkommensnachweise prüfen",
+    "Kontoauszüge prüfen",
+    "Neuen Bewilligungszeitraum festlegen",
+];
+const ONE_OFF_BENEFIT: &[&str] = &[
+    "Bedarf prüfen (§ 24 SGB II)",
+    "Kostenvoranschlag oder Nachweise prüfen",
+    "Zuschuss oder Darlehen festlegen",
+];
+const EDUCATION_PARTICIPATION: &[&str] = &[
+    "Berechtigung des Kindes prüfen (§ 28 SGB II)",
+    "Nachweis der Schule oder des Anbieters prüfen",
+    "Leistung und Betrag festlegen",
+];
+const SICK_NOTE: &[&str] = &[
+    "Zeitraum der Arbeitsunfähigkeit erfassen (keine Diagnose speichern)",
+    "Erst- oder Folgebescheinigung prüfen",
+    "Eingang bis zum dritten Krankheitstag prüfen (§ 56 SGB II)",
+    "Termine im Zeitraum absagen",
+];
+const ABSENCE_NOTICE: &[&str] = &[
+    "Zeitraum und Erreichbarkeit prüfen (§ 7b SGB II)",
+    "Jahreskontingent prüfen (etwa drei Wochen)",
+    "Zustimmen oder ablehnen",
+];
+const CHANGE_NOTICE: &[&str] = &[
+    "Änderung erfassen",
+    "Auswirkung auf den Anspruch prüfen",
+    "Nachweise anfordern, falls nötig",
+];
+
+fn matter_checklist(kind: MatterKind) -> &'static [&'static str] {
+    match kind {
+        MatterKind::MainApplication | MatterKind::Unspecified => MAIN_APPLICATION,
+        MatterKind::ContinuationApplication => CONTINUATION,
+        MatterKind::OneOffBenefit => ONE_OFF_BENEFIT,
+        MatterKind::EducationParticipation => EDUCATION_PARTICIPATION,
+        MatterKind::SickNote => SICK_NOTE,
+        MatterKind::AbsenceNotice => ABSENCE_NOTICE,
+        MatterKind::ChangeNotice => CHANGE_NOTICE,
+    }
+}
+
+fn matter_title(kind: MatterKind) -> &'static str {
+    match kind {
+        MatterKind::MainApplication | MatterKind::Unspecified => "Weiteren Antrag",
+        MatterKind::ContinuationApplication => "Weiterbewilligungsantrag",
+        MatterKind::OneOffBenefit => "Antrag auf einmalige Leistungen",
+        MatterKind::EducationParticipation => "Antrag auf Bildung und Teilhabe",
+        MatterKind::SickNote => "Arbeitsunfähigkeitsbescheinigung",
+        MatterKind::AbsenceNotice => "Antrag auf Ortsabwesenheit",
+        MatterKind::ChangeNotice => "Veränderungsmitteilung",
+    }
+}
+
+#[cfg(test)]
+mod tests;
