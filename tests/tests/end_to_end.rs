@@ -172,6 +172,17 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
         timeline.contains("Requested from the applicant: Kontoauszüge"),
         "{timeline}"
     );
+    // The caseworker's own queue (the CLI's default identity): Mustermann's case, assigned by
+    // the demo's rule for A to M, waits for documents; the whole team's queue holds all three.
+    let (ok, own) = ctl(&system, &["tasks"]).await;
+    assert!(ok, "{own}");
+    assert_eq!(own.lines().count(), 1, "{own}");
+    assert!(own.contains(cases[0]), "{own}");
+    let (ok, team) = ctl(&system, &["tasks", "--team", "team-a"]).await;
+    assert!(ok, "{team}");
+    for case in &cases {
+        assert!(team.contains(case), "{team}");
+    }
     let (ok, timeline) = ctl(&system, &["timeline", cases[1]]).await;
     assert!(
         ok && timeline.contains("approved") && timeline.contains("Sick note received"),
@@ -195,11 +206,11 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     )
     .await;
     assert!(ok, "{verify}");
-    // Three applications and a sick note; three cases opened, two reviews, a request for
-    // documents, a decision and the sick note attached.
+    // Three applications and a sick note; the assignment rules, three cases opened and assigned
+    // by them, two reviews, a request for documents, a decision and the sick note attached.
     assert!(
         verify.contains("intake: 4 events in 4 streams")
-            && verify.contains("cases: 8 events in 3 streams")
+            && verify.contains("cases: 12 events in 4 streams")
             && verify.contains("intact"),
         "{verify}"
     );

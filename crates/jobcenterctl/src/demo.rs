@@ -8,8 +8,10 @@
 use anyhow::Context;
 use chrono::{Days, Utc};
 use jobcenter_proto::case::v1::{
-    CaseCommand, DecisionOutcome, FindCaseByApplicationRequest, IssueDecisionRequest,
-    RequestDocumentsRequest, StartReviewRequest, case_service_client::CaseServiceClient,
+    AssignmentRule, CaseCommand, DecisionOutcome, FindCaseByApplicationRequest,
+    GetAssignmentRulesRequest, IssueDecisionRequest, RequestDocumentsRequest,
+    SetAssignmentRulesRequest, StartReviewRequest, SurnameRange, assignment_rule,
+    case_service_client::CaseServiceClient,
 };
 use jobcenter_proto::common::v1::{Address, Date, Money};
 use jobcenter_proto::intake::v1::{
@@ -176,6 +178,7 @@ pub async fn load(
     mut case: CaseServiceClient<Channel>,
     identity: &Identity,
 ) -> anyhow::Result<()> {
+    set_assignment_rules(&mut case, identity).await?;
     for ((submission_id, application), progress) in households().into_iter().zip(PROGRESS) {
         let applicant = application.applicant.clone();
         let request = SubmitApplicationRequest {
@@ -218,6 +221,59 @@ pub async fn load(
             submission.application_id
         );
     }
+    Ok(())
+}
+
+/// The demo jobcenter's rules: surnames A to M go to `caseworker-1` (the CLI's default
+/// identity), N to Z to `caseworker-2`, anything else to team A's queue. Waits until the rules are in force, so the demo
+/// cases opened next are assigned by them.
+async fn set_assignment_rules(
+    case: &mut CaseServiceClient<Channel>,
+    identity: &Identity,
+) -> anyhow::Result<()> {
+    let rules = vec![
+        AssignmentRule {
+            rule_id: "a-m".into(),
+            r#match: Some(assignment_rule::Match::Surname(SurnameRange {
+                from: "A".into(),
+                to: "M".into(),
+            })),
+            caseworker: "caseworker-1".into(),
+            team: "team-a".into(),
+        },
+        AssignmentRule {
+            rule_id: "n-z".into(),
+            r#match: Some(assignment_rule::Match::Surname(SurnameRange {
+                from: "N".into(),
+                to: "Z".into(),
+            })),
+            caseworker: "caseworker-2".into(),
+            team: "team-a".into(),
+        },
+        AssignmentRule {
+            rule_id: "rest".into(),
+            r#match: Some(assignment_rule::Match::Fallback(true)),
+            caseworker: String::new(),
+            team: "team-a".into(),
+        },
+    ];
+    let set = case
+        .set_assignment_rules(identity.request_as(
+            SetAssignmentRulesRequest {
+                command_id: Uuid::new_v5(&DEMO_COMMANDS, b"assignment-rules").to_string(),
+                rules,
+            },
+            "team-lead-1",
+            "team-lead",
+        )?)
+        .await
+        .context("setting the demo assignment rules")?
+        .into_inner();
+    case.get_assignment_rules(identity.request(GetAssignmentRulesRequest {
+        min_position: set.position,
+    })?)
+    .await
+    .context("waiting for the demo assignment rules")?;
     Ok(())
 }
 

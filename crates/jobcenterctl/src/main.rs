@@ -18,7 +18,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use jobcenter_proto::case::v1::{
     CaseStatus, FindCaseByApplicationRequest, GetCaseRequest, GetCaseTimelineRequest,
-    ListCasesRequest, case_service_client::CaseServiceClient,
+    ListCasesRequest, ListTasksRequest, case_service_client::CaseServiceClient,
 };
 use jobcenter_proto::common::v1::Position;
 use jobcenter_proto::intake::v1::{
@@ -87,6 +87,12 @@ enum Command {
     Timeline {
         /// The case's UUID.
         case_id: String,
+    },
+    /// Shows a work queue: the caller's own (with what they stand in for), or a team's.
+    Tasks {
+        /// A team's whole queue.
+        #[arg(long)]
+        team: Option<String>,
     },
     /// Recomputes every hash chain of the services' logs from PostgreSQL (auditors).
     Verify {
@@ -279,6 +285,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await?;
             for entry in reply.into_inner().entries {
                 print::timeline_entry(&entry);
+            }
+        }
+        Command::Tasks { team } => {
+            let mut client =
+                CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
+            let reply = client
+                .list_tasks(cli.identity.request(ListTasksRequest {
+                    team: team.unwrap_or_default(),
+                    page_size: 500,
+                    ..Default::default()
+                })?)
+                .await?;
+            for task in reply.into_inner().tasks {
+                print::task(&task);
             }
         }
     }

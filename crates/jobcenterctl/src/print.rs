@@ -1,6 +1,6 @@
 //! Plain-text output for people at a terminal.
 
-use jobcenter_proto::case::v1::{Case, TimelineEntry};
+use jobcenter_proto::case::v1::{Case, Task, TaskPriority, TimelineEntry};
 use jobcenter_proto::intake::v1::Submission;
 
 fn timestamp(ts: Option<&prost_types::Timestamp>) -> String {
@@ -61,5 +61,29 @@ pub fn timeline_entry(entry: &TimelineEntry) {
         entry.version,
         timestamp(entry.recorded_at.as_ref()),
         entry.description
+    );
+}
+
+/// One task of a work queue: due day, priority, overdue, the case, what to do.
+pub fn task(task: &Task) {
+    let due = task
+        .due_on
+        .as_ref()
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+        .unwrap_or_else(|| "-".to_owned());
+    let urgent = if task.priority == TaskPriority::High as i32 {
+        "!"
+    } else {
+        " "
+    };
+    let overdue = if task.overdue { " (overdue)" } else { "" };
+    let standing_in = if task.substitution {
+        " [standing in]"
+    } else {
+        ""
+    };
+    println!(
+        "{due}{urgent} {}  {}{overdue}{standing_in}",
+        task.case_id, task.title
     );
 }

@@ -129,6 +129,20 @@ pub async fn digest_rows(conn: &mut PgConnection, query: &str) -> Result<Vec<u8>
     Ok(hasher.finalize().to_vec())
 }
 
+/// Deletes every row of each of `tables` (schema-qualified names fixed in code). A helper for
+/// [`crate::Projection::reset`] of read models that own whole tables.
+pub async fn clear_tables(
+    conn: &mut PgConnection,
+    tables: &[&'static str],
+) -> Result<(), ProjectionError> {
+    for table in tables {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn read(
     conn: &mut PgConnection,
     schema: &str,

@@ -17,7 +17,7 @@ use eventlog::RecordedEvent;
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 
-pub use checkpoint::{checkpoint, digest_rows, install, wait_for};
+pub use checkpoint::{checkpoint, clear_tables, digest_rows, install, wait_for};
 pub use error::ProjectionError;
 pub use rebuild::{RebuildReport, rebuild};
 pub use runner::ProjectionRunner;

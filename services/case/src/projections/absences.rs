@@ -65,12 +65,7 @@ impl Projection for Absences {
     }
 
     fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM cases.absences")
-                .execute(&mut *tx)
-                .await?;
-            Ok(())
-        })
+        Box::pin(projection::clear_tables(tx, &["cases.absences"]))
     }
 
     fn digest<'a>(

@@ -59,12 +59,7 @@ impl Projection for AssignmentRules {
     }
 
     fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM cases.assignment_rules")
-                .execute(&mut *tx)
-                .await?;
-            Ok(())
-        })
+        Box::pin(projection::clear_tables(tx, &["cases.assignment_rules"]))
     }
 
     fn digest<'a>(

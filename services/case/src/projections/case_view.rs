@@ -53,12 +53,7 @@ impl Projection for CaseView {
     }
 
     fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM cases.case_view")
-                .execute(&mut *tx)
-                .await?;
-            Ok(())
-        })
+        Box::pin(projection::clear_tables(tx, &["cases.case_view"]))
     }
 
     fn digest<'a>(

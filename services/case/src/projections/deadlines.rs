@@ -102,15 +102,10 @@ impl Projection for Deadlines {
     }
 
     fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM cases.deadlines")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM cases.deadline_cases")
-                .execute(&mut *tx)
-                .await?;
-            Ok(())
-        })
+        Box::pin(projection::clear_tables(
+            tx,
+            &["cases.deadlines", "cases.deadline_cases"],
+        ))
     }
 
     fn digest<'a>(

@@ -70,15 +70,10 @@ impl Projection for Tasks {
     }
 
     fn reset<'a>(&'a self, tx: &'a mut PgConnection) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM cases.tasks")
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM cases.task_cases")
-                .execute(&mut *tx)
-                .await?;
-            Ok(())
-        })
+        Box::pin(projection::clear_tables(
+            tx,
+            &["cases.tasks", "cases.task_cases"],
+        ))
     }
 
     fn digest<'a>(
