@@ -24,3 +24,6 @@ CREATE TABLE IF NOT EXISTS cases.unfiled_submissions (
     PRIMARY KEY (tenant_id, application_id)
 );
 SELECT cases.protect_tenant_table('cases.unfiled_submissions');
+-- The intake warnings, so that a submission filed by hand carries them onto its case.
+ALTER TABLE cases.unfiled_submissions
+    ADD COLUMN IF NOT EXISTS warnings text[] NOT NULL DEFAULT '{}';

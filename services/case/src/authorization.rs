@@ -80,6 +80,12 @@ pub const POLICY: RpcPolicy = RpcPolicy {
         command("DecideMatter", WORK_CASE),
         command("AssignCase", LEAD),
         RpcRule {
+            method: "ListUnfiledSubmissions",
+            grants: WORK_CASE,
+            reads_social_data: true,
+        },
+        command("FileSubmission", WORK_CASE),
+        RpcRule {
             method: "ListTasks",
             grants: READ_QUEUE,
             reads_social_data: true,

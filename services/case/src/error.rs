@@ -20,6 +20,9 @@ pub enum CaseError {
     /// The command does not fit where the case stands.
     #[error(transparent)]
     Refused(#[from] crate::domain::case::CommandError),
+    /// The submission is filed onto another case already.
+    #[error("the submission is already filed onto another case")]
+    AlreadyFiled,
     /// The case changed since the version the command expected.
     #[error("the case was changed concurrently; reload it and decide again")]
     Conflict,
@@ -60,6 +63,7 @@ impl platform::ToStatus for CaseError {
             CaseError::NotFound => status::not_found("no such case"),
             CaseError::Refused(refusal) => status::failed_precondition(refusal.to_string()),
             CaseError::Conflict => status::aborted(self.to_string()),
+            CaseError::AlreadyFiled => status::failed_precondition(self.to_string()),
             CaseError::NotCaughtUp => status::unavailable(self.to_string()),
             CaseError::Database(_)
             | CaseError::Log(_)

@@ -208,3 +208,115 @@ async fn a_submission_naming_no_case_of_the_tenant_is_kept_unfiled() {
         .unwrap();
     assert!(events.iter().all(|e| e.event_type != "case.MatterAttached"));
 }
+
+async fn unfiled_list(
+    app: &mut TestApp,
+    tenant: &str,
+    at: Option<common::Position>,
+) -> Vec<proto::UnfiledSubmission> {
+    app.cases
+        .list_unfiled_submissions(as_caller(
+            proto::ListUnfiledSubmissionsRequest {
+                min_position: at,
+                ..Default::default()
+            },
+            tenant,
+            "caseworker",
+        ))
+        .await
+        .expect("list unfiled")
+        .into_inner()
+        .submissions
+}
+
+#[tokio::test]
+async fn the_team_sees_unfiled_submissions_and_files_them_by_hand() {
+    let mut app = spawn_app().await;
+    let (main, at) = submit_as(&mut app, TENANT, "applicant-u", "Mustermann").await;
+    let case = find(&mut app, TENANT, &main, &at).await;
+    let (other_main, at) = submit_as(&mut app, TENANT, "applicant-v", "Beispiel").await;
+    let other_case = find(&mut app, TENANT, &other_main, &at).await;
+    // A paper sick note with a mistyped case number.
+    let (stray, at) = send(
+        &mut app,
+        "cw-1",
+        "caseworker",
+        sick_note(),
+        &Uuid::new_v4().to_string(),
+    )
+    .await;
+    let listed = unfiled_list(&mut app, TENANT, Some(at)).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].application_id, stray);
+    assert_eq!(listed[0].kind, proto::MatterKind::SickNote as i32);
+    assert!(listed[0].reason.contains("does not exist"), "{listed:?}");
+    // Another jobcenter sees none of it.
+    assert!(unfiled_list(&mut app, "jc-bochum", None).await.is_empty());
+
+    let file = |case_id: &str, application_id: &str, command_id: &str| {
+        as_caller(
+            proto::FileSubmissionRequest {
+                command: Some(proto::CaseCommand {
+                    case_id: case_id.into(),
+                    command_id: command_id.into(),
+                    expected_version: None,
+                }),
+                application_id: application_id.into(),
+            },
+            TENANT,
+            "caseworker",
+        )
+    };
+    let command_id = Uuid::new_v4().to_string();
+    let filed = app
+        .cases
+        .file_submission(file(&case.case_id, &stray, &command_id))
+        .await
+        .expect("filed")
+        .into_inner()
+        .result
+        .unwrap();
+    let holder = find(&mut app, TENANT, &stray, filed.position.as_ref().unwrap()).await;
+    assert_eq!(holder.case_id, case.case_id);
+    assert!(
+        unfiled_list(&mut app, TENANT, filed.position.clone())
+            .await
+            .is_empty()
+    );
+
+    // A retry is answered with the first result; another case cannot take it any more.
+    let retry = app
+        .cases
+        .file_submission(file(&case.case_id, &stray, &command_id))
+        .await
+        .expect("retry")
+        .into_inner()
+        .result
+        .unwrap();
+    assert_eq!(retry, filed);
+    let status = app
+        .cases
+        .file_submission(file(
+            &other_case.case_id,
+            &stray,
+            &Uuid::new_v4().to_string(),
+        ))
+        .await
+        .expect_err("already filed");
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    // What is no unfiled submission (here: the main application) cannot be filed by hand.
+    let status = app
+        .cases
+        .file_submission(file(
+            &case.case_id,
+            &other_main,
+            &Uuid::new_v4().to_string(),
+        ))
+        .await
+        .expect_err("not unfiled");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(
+        platform::status::field_violations(&status)[0].field,
+        "application_id"
+    );
+}

@@ -15,13 +15,13 @@ use crate::domain::{codec, dates};
 use crate::error::CaseError;
 
 /// What every command request carries, parsed.
-struct Target {
-    case_id: Uuid,
+pub(super) struct Target {
+    pub(super) case_id: Uuid,
     command_id: Uuid,
     expected: Option<i32>,
 }
 
-fn target(command: Option<&proto::CaseCommand>) -> Result<Target, CaseError> {
+pub(super) fn target(command: Option<&proto::CaseCommand>) -> Result<Target, CaseError> {
     let command = command.ok_or_else(|| CaseError::invalid("command", "is required"))?;
     Ok(Target {
         case_id: parse_uuid(&command.case_id, "command.case_id")?,
@@ -62,7 +62,7 @@ const DOCUMENTS_MAX: usize = 30;
 impl CaseApi {
     /// Executes `command` for the authorized caller; an applicant (own scope) reaches only the
     /// case of their own account.
-    async fn execute(
+    pub(super) async fn execute(
         &self,
         authorized: &Authorized,
         target: Target,
@@ -89,7 +89,7 @@ impl CaseApi {
             .await
     }
 
-    fn result(&self, executed: &Executed) -> proto::CommandResult {
+    pub(super) fn result(&self, executed: &Executed) -> proto::CommandResult {
         proto::CommandResult {
             version: executed.version,
             position: Some(Position {

@@ -6,6 +6,7 @@
 mod commands;
 mod convert;
 mod queries;
+mod unfiled;
 mod work_queue;
 
 use std::sync::Arc;
@@ -226,6 +227,22 @@ impl CaseService for CaseApi {
         request: Request<proto::AssignCaseRequest>,
     ) -> Result<Response<proto::AssignCaseResponse>, Status> {
         commands::assign_case(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_unfiled_submissions(
+        &self,
+        request: Request<proto::ListUnfiledSubmissionsRequest>,
+    ) -> Result<Response<proto::ListUnfiledSubmissionsResponse>, Status> {
+        unfiled::list_unfiled_submissions(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn file_submission(
+        &self,
+        request: Request<proto::FileSubmissionRequest>,
+    ) -> Result<Response<proto::FileSubmissionResponse>, Status> {
+        unfiled::file_submission(self, request).await
     }
 
     #[tracing::instrument(skip_all)]

@@ -48,6 +48,15 @@ pub fn matter_kind(form: &Form) -> proto::MatterKind {
     }
 }
 
+/// Intake's plausibility warnings as the caseworker reads them on the case ("field: message").
+pub fn warning_lines(event: &intake::ApplicationSubmitted) -> Vec<String> {
+    event
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.field, w.message))
+        .collect()
+}
+
 /// Decides where `event` goes.
 pub fn file(event: &intake::ApplicationSubmitted) -> Result<Filing, Rejection> {
     let form = event
@@ -58,11 +67,7 @@ pub fn file(event: &intake::ApplicationSubmitted) -> Result<Filing, Rejection> {
         application_id: event.application_id.clone(),
         kind: matter_kind(form) as i32,
         received_at: event.received_at,
-        warnings: event
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.field, w.message))
-            .collect(),
+        warnings: warning_lines(event),
     };
     if let Form::MainApplication(_) = form {
         let open = OpenCase::from_submitted(event)?;

@@ -13,6 +13,8 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use eventlog::{
     AppendCommand, EventLog, EventMetadata, ExpectedVersion, LogPosition, RecordedEvent,
 };
@@ -268,20 +270,81 @@ async fn unfiled(
         .received_at
         .as_ref()
         .and_then(crate::domain::to_utc);
+    let warnings = filing::warning_lines(submitted);
     tracing::warn!(event_id = %event.event_id, reason, "submission not filed onto a case");
     sqlx::query(
         "INSERT INTO cases.unfiled_submissions \
-         (tenant_id, application_id, kind, received_at, reason) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT DO NOTHING",
+         (tenant_id, application_id, kind, received_at, reason, warnings) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
     )
     .bind(&event.tenant_id)
     .bind(application_id)
     .bind(kind)
     .bind(received_at)
     .bind(reason)
+    .bind(warnings)
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// A submission kept unfiled.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct UnfiledRow {
+    pub application_id: Uuid,
+    pub kind: i32,
+    pub received_at: Option<DateTime<Utc>>,
+    pub reason: String,
+    pub warnings: Vec<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Where a page of [`list_unfiled`] starts: after this (recorded_at, application_id).
+pub type UnfiledCursor = (DateTime<Utc>, Uuid);
+
+/// Up to `limit` unfiled submissions of a tenant that no case holds (yet), oldest first, after
+/// `after`. `conn` is a tenant-scoped transaction of the api role. A submission filed by hand
+/// leaves the list because a case holds it, not by deleting its row: a replay of this reactor
+/// writes the row again, and the list stays the same.
+pub async fn list_unfiled(
+    conn: &mut PgConnection,
+    tenant: &str,
+    after: Option<UnfiledCursor>,
+    limit: i64,
+) -> Result<Vec<UnfiledRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.application_id, u.kind, u.received_at, u.reason, u.warnings, u.recorded_at \
+         FROM cases.unfiled_submissions u \
+         WHERE u.tenant_id = $1 \
+           AND ($2::timestamptz IS NULL OR (u.recorded_at, u.application_id) > ($2, $3)) \
+           AND NOT EXISTS (SELECT 1 FROM cases.case_view v \
+                            WHERE v.tenant_id = u.tenant_id \
+                              AND v.application_ids @> ARRAY[u.application_id]) \
+         ORDER BY u.recorded_at, u.application_id LIMIT $4",
+    )
+    .bind(tenant)
+    .bind(after.map(|(at, _)| at))
+    .bind(after.map(|(_, id)| id))
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// The unfiled submission `application_id` of a tenant, if it is one (`conn` as for
+/// [`list_unfiled`]).
+pub async fn unfiled_submission(
+    conn: &mut PgConnection,
+    tenant: &str,
+    application_id: Uuid,
+) -> Result<Option<UnfiledRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT application_id, kind, received_at, reason, warnings, recorded_at \
+         FROM cases.unfiled_submissions WHERE tenant_id = $1 AND application_id = $2",
+    )
+    .bind(tenant)
+    .bind(application_id)
+    .fetch_optional(conn)
+    .await
 }
 
 impl Projection for OpenCaseReactor {
