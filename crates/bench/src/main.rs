@@ -5,6 +5,7 @@
 //! Runs on demand (`cargo run --release -p bench`), never as part of the test suite. Each run uses a
 //! fresh database and a private nats-server.
 
+mod case_commands;
 mod floor;
 mod log;
 mod report;
@@ -26,7 +27,7 @@ pub struct Options {
     /// Payload size in bytes.
     #[arg(long, default_value_t = 200)]
     pub payload_bytes: usize,
-    /// Skip the phases that need NATS (relay, projection).
+    /// Skip the phases that need NATS (relay, projection, case commands).
     #[arg(long)]
     pub skip_nats: bool,
 }
@@ -45,23 +46,25 @@ async fn main() -> anyhow::Result<()> {
     let mut report = report::Report::default();
 
     println!(
-        "phase 1/4: raw PostgreSQL floor ({} s per measure)",
+        "phase 1/5: raw PostgreSQL floor ({} s per measure)",
         options.seconds
     );
     let floor = floor::measure(&pool, &options).await?;
     report.floor = Some(floor.clone());
 
-    println!("phase 2/4: event log appends");
+    println!("phase 2/5: event log appends");
     let log = log::measure(&pool, &options, &mut report).await?;
 
-    println!("phase 3/4: commit-order read of {} events", options.events);
+    println!("phase 3/5: commit-order read of {} events", options.events);
     log::measure_read(&log, &mut report).await?;
 
     if options.skip_nats {
-        println!("phase 4/4: skipped (--skip-nats)");
+        println!("phases 4/5 and 5/5: skipped (--skip-nats)");
     } else {
-        println!("phase 4/4: relay and projection catch-up");
+        println!("phase 4/5: relay and projection catch-up");
         stream::measure(&log, &options, &mut report).await?;
+        println!("phase 5/5: case commands through gRPC");
+        case_commands::measure(&db, &options, &mut report).await?;
     }
     report.print();
     Ok(())
