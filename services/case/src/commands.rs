@@ -7,6 +7,8 @@
 //! because the case moved on). Without an expected version from the caller, a concurrent write
 //! makes it decide again on the newer state (a few times); with one, the caller gets ABORTED.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use eventlog::{
     AppendCommand, AppendError, EventLog, EventMetadata, ExpectedVersion, LogPosition,
@@ -16,6 +18,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::domain::case::{self, Case, Command};
+use crate::domain::periods::TenantPeriods;
 use crate::domain::{Event, stream_id};
 use crate::error::CaseError;
 
@@ -78,12 +81,14 @@ pub struct Executed {
 #[derive(Debug, Clone)]
 pub struct CaseCommands {
     log: EventLog,
+    periods: Arc<TenantPeriods>,
 }
 
 impl CaseCommands {
-    /// Commands appending to `log` (the worker role's log writer).
-    pub fn new(log: EventLog) -> Self {
-        Self { log }
+    /// Commands appending to `log` (the worker role's log writer), deciding with each
+    /// jobcenter's legal `periods`.
+    pub fn new(log: EventLog, periods: Arc<TenantPeriods>) -> Self {
+        Self { log, periods }
     }
 
     /// The case log.
@@ -123,7 +128,8 @@ impl CaseCommands {
             {
                 return Err(CaseError::Conflict);
             }
-            let events = case::decide(&case, command.clone(), today)?;
+            let periods = self.periods.of(&issuer.tenant_id);
+            let events = case::decide(&case, command.clone(), today, periods)?;
             if events.is_empty() {
                 return Ok(Executed {
                     version: case.version,
@@ -184,7 +190,8 @@ impl CaseCommands {
         if let Some(earlier) = earlier_result(&recorded, command_id) {
             return Ok(earlier);
         }
-        let events = case::decide(&case, command, today)?;
+        let periods = self.periods.of(&issuer.tenant_id);
+        let events = case::decide(&case, command, today, periods)?;
         if events.is_empty() {
             return Ok(Executed {
                 version: case.version,

@@ -78,6 +78,9 @@ pub struct Config {
     /// Most deadlines the watcher fires per look; a full batch is followed at once by the next.
     /// Default 500.
     pub deadline_batch: u32,
+    /// The legal periods the lifecycle counts with: `periods.default` and jobcenters configured
+    /// apart in `periods.tenants.<tenant id>` (docs/casework/lifecycle.md). Default: the law.
+    pub periods: domain::periods::TenantPeriods,
     /// Path of an optional TOML file with these settings (`JC_CASE_CONFIG_FILE`; only
     /// meaningful in the environment). Default none.
     pub config_file: Option<std::path::PathBuf>,
@@ -94,6 +97,7 @@ impl Default for Config {
             feed: feed::FeedConfig::default(),
             deadline_poll_ms: 60_000,
             deadline_batch: 500,
+            periods: domain::periods::TenantPeriods::default(),
             config_file: None,
         }
     }
@@ -104,6 +108,9 @@ impl Default for Config {
 pub enum StartError {
     #[error("database unavailable")]
     Database(#[from] platform::db::DbError),
+    /// A legal period is configured out of its range.
+    #[error("invalid periods: {0}")]
+    Periods(String),
     /// `case migrate` needs the owner role's URL.
     #[error("no owner URL configured (JC_CASE_DATABASE__OWNER_URL)")]
     NoOwnerUrl,
@@ -168,6 +175,7 @@ pub struct Application {
     server: GrpcServer,
     routes: Routes,
     clock: Arc<dyn Clock>,
+    periods: Arc<domain::periods::TenantPeriods>,
     /// The deadline watcher's poll interval and batch.
     deadline_poll: Duration,
     deadline_batch: u32,
@@ -204,6 +212,11 @@ impl Application {
         // before anything is connected.
         let mut server = GrpcServer::new(&config.server, jobcenter_proto::FILE_DESCRIPTOR_SET);
         server.check()?;
+        let problems = config.periods.problems();
+        if !problems.is_empty() {
+            return Err(StartError::Periods(problems.join("; ")));
+        }
+        let periods = Arc::new(config.periods.clone());
         // With an owner URL the service installs itself (local runs, tests); without one a
         // migration job has, and the service only checks.
         let pools = platform::db::install_and_connect(
@@ -243,7 +256,7 @@ impl Application {
             log.clone(),
             access,
             Duration::from_millis(config.read_wait_timeout_ms),
-            commands::CaseCommands::new(log.clone()),
+            commands::CaseCommands::new(log.clone(), periods.clone()),
             clock.clone(),
         );
         let routes = Routes::new(
@@ -262,6 +275,7 @@ impl Application {
             server,
             routes,
             clock,
+            periods,
             deadline_poll: Duration::from_millis(config.deadline_poll_ms),
             deadline_batch: config.deadline_batch,
             feed_listener,
@@ -276,6 +290,11 @@ impl Application {
     /// The case log (for tests and tools).
     pub fn log(&self) -> &EventLog {
         &self.log
+    }
+
+    /// The command path the reactors and the watcher share with the API.
+    fn commands(&self) -> commands::CaseCommands {
+        commands::CaseCommands::new(self.log.clone(), self.periods.clone())
     }
 
     /// Runs server, relay, reactor and projection until `cancel` fires; then drains and stops.
@@ -293,10 +312,7 @@ impl Application {
             self.js.clone(),
             SCHEMA,
             INTAKE_SERVICE,
-            OpenCaseReactor::new(
-                commands::CaseCommands::new(self.log.clone()),
-                self.clock.clone(),
-            ),
+            OpenCaseReactor::new(self.commands(), self.clock.clone()),
         );
         let reactor = tokio::spawn(reactor.run(tasks.clone()));
         let view = ProjectionRunner::new(
@@ -361,7 +377,7 @@ impl Application {
     /// `assign` reactor (case opened → `CaseAssigned` by the tenant's rules), the `tasks`,
     /// `assignment_rules`, `absences` and `deadlines` projections, and the watcher.
     fn spawn_work_queue(&self, tasks: &CancellationToken) -> Vec<(&'static str, WorkQueueTask)> {
-        let commands = commands::CaseCommands::new(self.log.clone());
+        let commands = self.commands();
         let assign = ProjectionRunner::new(
             self.worker.clone(),
             self.js.clone(),
@@ -395,7 +411,7 @@ impl Application {
             self.js.clone(),
             SCHEMA,
             LOG_NAME,
-            projections::deadlines::Deadlines::new(self.log.clone()),
+            projections::deadlines::Deadlines::new(self.log.clone(), self.periods.clone()),
         );
         let watcher = reactors::deadline_watcher::DeadlineWatcher::new(
             self.worker.clone(),
@@ -422,5 +438,31 @@ impl Application {
                 }),
             ),
         ]
+    }
+}
+
+#[cfg(test)]
+mod config_tests {
+    use super::*;
+
+    #[test]
+    fn periods_come_from_the_file_per_jobcenter() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("case.toml");
+        std::fs::write(
+            &path,
+            "[periods.default]\nobjection_months = 2\n\n\
+             [periods.tenants.jc-musterstadt]\nnotification_days = 3\n",
+        )
+        .expect("written");
+        // A prefix no environment variable has: only the file counts.
+        let config: Config =
+            platform::config::load("JC_CASE_TEST_NOTHING_", Some(&path)).expect("loads");
+        assert_eq!(config.periods.of("jc-other").objection_months, 2);
+        let apart = config.periods.of("jc-musterstadt");
+        assert_eq!(apart.notification_days, 3);
+        // A tenant's entry replaces the default as a whole: what it leaves out is the law's.
+        assert_eq!(apart.objection_months, 1);
+        assert!(config.periods.problems().is_empty());
     }
 }

@@ -383,7 +383,10 @@ async fn rebuilt_work_queue_read_models_equal_the_live_ones() {
         Box::new(Tasks),
         Box::new(AssignmentRules),
         Box::new(Absences),
-        Box::new(Deadlines::new(app.log.clone())),
+        Box::new(Deadlines::new(
+            app.log.clone(),
+            std::sync::Arc::new(case::domain::periods::TenantPeriods::default()),
+        )),
     ];
     for model in &models {
         let caught_up = projection::wait_for(

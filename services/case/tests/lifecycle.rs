@@ -8,6 +8,7 @@ use case::domain::dates::{Clock, SystemClock};
 use chrono::{Days, NaiveDate};
 use jobcenter_proto::case::v1 as proto;
 use jobcenter_proto::common::v1 as common;
+use prost::Message;
 use tonic::Code;
 use uuid::Uuid;
 
@@ -639,5 +640,63 @@ async fn the_same_command_id_on_two_cases_is_two_commands() {
             .unwrap();
         assert_eq!(result.version, 2);
         assert_eq!(stream_version(&app, &case.case_id).await, 2);
+    }
+}
+
+/// A jobcenter configured apart (here: deemed notification on the third day, the rule before
+/// 2025) decides with its own periods; the others keep the law's.
+#[tokio::test]
+async fn a_jobcenter_configured_apart_decides_with_its_own_periods() {
+    let mut app = harness::spawn_app_configured(|config| {
+        config.periods.tenants.insert(
+            "jc-alt".into(),
+            case::domain::periods::Periods {
+                notification_days: 3,
+                ..case::domain::periods::Periods::LEGAL
+            },
+        );
+    })
+    .await;
+    for (tenant, days) in [("jc-alt", 3), (TENANT, 4)] {
+        let (application_id, at) = submit_as(
+            &mut app,
+            tenant,
+            &format!("applicant-{tenant}"),
+            "Mustermann",
+        )
+        .await;
+        let case = find(&mut app, tenant, &application_id, &at).await;
+        let worker = |m| as_caller(m, tenant, "caseworker");
+        app.cases
+            .start_review(worker(proto::StartReviewRequest {
+                command: command(&case.case_id),
+            }))
+            .await
+            .expect("review");
+        let decided = app
+            .cases
+            .issue_decision(as_caller(
+                proto::IssueDecisionRequest {
+                    command: command(&case.case_id),
+                    outcome: proto::DecisionOutcome::Rejected as i32,
+                    provisional: false,
+                },
+                tenant,
+                "caseworker",
+            ))
+            .await
+            .expect("decided")
+            .into_inner();
+        assert_eq!(decided.result.unwrap().version, 3);
+        let events = app
+            .log
+            .read_stream(&format!("case-{}", case.case_id), 0, 10)
+            .await
+            .unwrap();
+        let decision =
+            proto::DecisionIssued::decode(events.last().unwrap().payload.as_slice()).unwrap();
+        let issued = case::domain::dates::from_proto(&decision.issued_on.unwrap()).unwrap();
+        let notified = case::domain::dates::from_proto(&decision.notified_on.unwrap()).unwrap();
+        assert_eq!((notified - issued).num_days(), days, "{tenant}");
     }
 }

@@ -13,7 +13,7 @@ use jobcenter_proto::case::v1 as proto;
 use super::codec;
 use super::dates;
 use super::events::Event;
-use super::lifecycle::{self, Stage, TransitionError};
+use super::lifecycle::{self, Periods, Stage, TransitionError};
 
 /// The rule set decisions are taken under today, recorded with each decision (§ 44 SGB X
 /// reviews recompute against it).
@@ -173,11 +173,16 @@ pub enum CommandError {
     Closed,
 }
 
-/// Decides `command` on `case` on `today`. An empty result means: nothing to record (the
-/// command's effect is already there).
-pub fn decide(case: &Case, command: Command, today: NaiveDate) -> Result<Vec<Event>, CommandError> {
+/// Decides `command` on `case` on `today`, counting with the jobcenter's `periods`. An empty
+/// result means: nothing to record (the command's effect is already there).
+pub fn decide(
+    case: &Case,
+    command: Command,
+    today: NaiveDate,
+    periods: &Periods,
+) -> Result<Vec<Event>, CommandError> {
     let lifecycle_step = |command: lifecycle::Command| -> Result<Vec<Event>, CommandError> {
-        Ok(lifecycle::decide(&case.stage, command, today)?
+        Ok(lifecycle::decide(&case.stage, command, today, periods)?
             .iter()
             .map(codec::lifecycle_to_proto)
             .collect())
@@ -276,7 +281,7 @@ pub fn decide(case: &Case, command: Command, today: NaiveDate) -> Result<Vec<Eve
         Command::ReachDeadline { kind, due_on } => {
             // Only a deadline the case still has, once: documents that arrived in time cancel
             // their deadline, and a watcher restarted mid-run finds it fired.
-            let still_due = lifecycle::deadlines(&case.stage)
+            let still_due = lifecycle::deadlines(&case.stage, periods)
                 .into_iter()
                 .map(codec::deadline_to_proto)
                 .any(|(k, day)| k == kind && day == due_on);

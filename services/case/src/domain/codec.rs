@@ -170,7 +170,11 @@ mod tests {
                 outcome: Outcome::PartlyApproved,
                 issued_on: day(2026, 12, 1),
                 notified_on: day(2026, 12, 5),
-                period: BenefitPeriod::for_receipt(day(2026, 11, 23), true),
+                period: BenefitPeriod::for_receipt(
+                    day(2026, 11, 23),
+                    true,
+                    &lifecycle::Periods::LEGAL,
+                ),
             },
             L::DecisionIssued {
                 outcome: Outcome::RefusedForLackOfCooperation,

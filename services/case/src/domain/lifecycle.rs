@@ -18,6 +18,8 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+pub use super::periods::Periods;
+
 /// How a decision on the application came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -47,10 +49,18 @@ pub struct BenefitPeriod {
 
 impl BenefitPeriod {
     /// The period of an application received on `received`: from the first of that month, 12
-    /// months, or 6 when `provisional`.
-    pub fn for_receipt(received: NaiveDate, provisional: bool) -> Option<BenefitPeriod> {
+    /// months, or 6 when `provisional` (as `periods` say).
+    pub fn for_receipt(
+        received: NaiveDate,
+        provisional: bool,
+        periods: &Periods,
+    ) -> Option<BenefitPeriod> {
         let first_day = received.with_day(1)?;
-        let months = if provisional { 6 } else { 12 };
+        let months = if provisional {
+            periods.provisional_benefit_period_months
+        } else {
+            periods.benefit_period_months
+        };
         let last_day = first_day
             .checked_add_months(Months::new(months))?
             .checked_sub_days(Days::new(1))?;
@@ -163,12 +173,6 @@ pub enum TransitionError {
     NoBenefitPeriod,
 }
 
-/// Days after sending until a decision is deemed notified (§ 37 (2) SGB X).
-pub const NOTIFICATION_DAYS: u64 = 4;
-
-/// Days before requested documents are due when the applicant is reminded.
-pub const REMINDER_DAYS: u64 = 3;
-
 /// The stage's name in plain words, for messages.
 pub fn describe(stage: &Stage) -> &'static str {
     match stage {
@@ -182,11 +186,12 @@ pub fn describe(stage: &Stage) -> &'static str {
     }
 }
 
-/// Decides `command` in `stage` on `today`.
+/// Decides `command` in `stage` on `today`, counting with `periods`.
 pub fn decide(
     stage: &Stage,
     command: Command,
     today: NaiveDate,
+    periods: &Periods,
 ) -> Result<Vec<Event>, TransitionError> {
     let not_now = || TransitionError::NotNow(describe(stage));
     let future = |due: NaiveDate| {
@@ -232,7 +237,13 @@ pub fn decide(
             if !*warned || *due >= today {
                 return Err(TransitionError::NoExpiredWarning);
             }
-            Ok(vec![decision(*received_on, outcome, false, today)?])
+            Ok(vec![decision(
+                *received_on,
+                outcome,
+                false,
+                today,
+                periods,
+            )?])
         }
         (
             Stage::InReview { received_on },
@@ -244,11 +255,17 @@ pub fn decide(
             if outcome == Outcome::RefusedForLackOfCooperation {
                 return Err(TransitionError::NoExpiredWarning);
             }
-            Ok(vec![decision(*received_on, outcome, provisional, today)?])
+            Ok(vec![decision(
+                *received_on,
+                outcome,
+                provisional,
+                today,
+                periods,
+            )?])
         }
         (Stage::Decided { notified_on, .. }, Command::FileObjection) => {
             let period_end = notified_on
-                .checked_add_months(Months::new(1))
+                .checked_add_months(Months::new(periods.objection_months))
                 .unwrap_or(*notified_on);
             Ok(vec![Event::ObjectionFiled {
                 filed_on: today,
@@ -269,10 +286,11 @@ fn decision(
     outcome: Outcome,
     provisional: bool,
     today: NaiveDate,
+    periods: &Periods,
 ) -> Result<Event, TransitionError> {
     let period = if outcome.grants_benefits() {
         Some(
-            BenefitPeriod::for_receipt(received_on, provisional)
+            BenefitPeriod::for_receipt(received_on, provisional, periods)
                 .ok_or(TransitionError::NoBenefitPeriod)?,
         )
     } else {
@@ -282,7 +300,7 @@ fn decision(
         outcome,
         issued_on: today,
         notified_on: today
-            .checked_add_days(Days::new(NOTIFICATION_DAYS))
+            .checked_add_days(Days::new(u64::from(periods.notification_days)))
             .unwrap_or(today),
         period,
     })
@@ -363,13 +381,16 @@ pub enum Deadline {
     ObjectionDecisionOverdueWarning(NaiveDate),
 }
 
-/// What is due in `stage`, earliest first.
-pub fn deadlines(stage: &Stage) -> Vec<Deadline> {
+/// What is due in `stage`, earliest first, counting with `periods`.
+pub fn deadlines(stage: &Stage, periods: &Periods) -> Vec<Deadline> {
     let months = |day: NaiveDate, n: u32| day.checked_add_months(Months::new(n));
     let mut due = Vec::new();
     match stage {
         Stage::Received { received_on } | Stage::InReview { received_on } => {
-            due.extend(months(*received_on, 5).map(Deadline::DecisionOverdueWarning));
+            due.extend(
+                months(*received_on, periods.decision_warning_months)
+                    .map(Deadline::DecisionOverdueWarning),
+            );
         }
         Stage::DocumentsRequested {
             received_on,
@@ -378,31 +399,38 @@ pub fn deadlines(stage: &Stage) -> Vec<Deadline> {
         } => {
             due.extend(
                 documents
-                    .checked_sub_days(Days::new(REMINDER_DAYS))
+                    .checked_sub_days(Days::new(u64::from(periods.documents_reminder_days)))
                     .map(Deadline::DocumentsReminder),
             );
             due.push(Deadline::DocumentsDue(*documents));
-            due.extend(months(*received_on, 5).map(Deadline::DecisionOverdueWarning));
+            due.extend(
+                months(*received_on, periods.decision_warning_months)
+                    .map(Deadline::DecisionOverdueWarning),
+            );
         }
         Stage::Decided {
             notified_on,
             period,
             ..
         } => {
-            due.extend(months(*notified_on, 1).map(Deadline::ObjectionPeriodEnds));
+            due.extend(
+                months(*notified_on, periods.objection_months).map(Deadline::ObjectionPeriodEnds),
+            );
             if let Some(period) = period {
                 due.extend(
                     period
                         .last_day
-                        .checked_sub_months(Months::new(2))
+                        .checked_sub_months(Months::new(periods.continuation_prompt_months))
                         .map(Deadline::ContinuationPrompt),
                 );
             }
         }
         Stage::ObjectionFiled { filed_on, .. } => {
             due.extend(
-                months(*filed_on, 3)
-                    .and_then(|d| d.checked_sub_days(Days::new(14)))
+                months(*filed_on, periods.objection_decision_months)
+                    .and_then(|d| {
+                        d.checked_sub_days(Days::new(u64::from(periods.objection_warning_days)))
+                    })
                     .map(Deadline::ObjectionDecisionOverdueWarning),
             );
         }

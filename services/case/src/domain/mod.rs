@@ -10,6 +10,7 @@ pub mod dates;
 pub mod events;
 pub mod filing;
 pub mod lifecycle;
+pub mod periods;
 pub mod tasks;
 pub mod timeline;
 

@@ -7,6 +7,8 @@
 //!
 //! `cases.deadline_cases` holds the version applied per case: an event not newer changes nothing.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use eventlog::{EventLog, RecordedEvent};
 use futures::future::BoxFuture;
@@ -16,6 +18,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::commands;
+use crate::domain::periods::TenantPeriods;
 use crate::domain::{Event, case_id_of_stream, codec, lifecycle};
 
 /// Name of the projection (its checkpoint key).
@@ -25,12 +28,13 @@ pub const NAME: &str = "deadlines";
 #[derive(Debug, Clone)]
 pub struct Deadlines {
     log: EventLog,
+    periods: Arc<TenantPeriods>,
 }
 
 impl Deadlines {
-    /// A projection folding case streams of `log`.
-    pub fn new(log: EventLog) -> Self {
-        Self { log }
+    /// A projection folding case streams of `log`, counting with each jobcenter's `periods`.
+    pub fn new(log: EventLog, periods: Arc<TenantPeriods>) -> Self {
+        Self { log, periods }
     }
 
     async fn refresh(
@@ -50,7 +54,7 @@ impl Deadlines {
             .bind(case_id)
             .execute(&mut *tx)
             .await?;
-        for deadline in lifecycle::deadlines(&case.stage) {
+        for deadline in lifecycle::deadlines(&case.stage, self.periods.of(&event.tenant_id)) {
             let (kind, due_on) = codec::deadline_to_proto(deadline);
             let fired = case.fired.contains(&(kind as i32, due_on));
             sqlx::query(

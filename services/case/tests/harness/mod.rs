@@ -32,6 +32,11 @@ pub async fn listener() -> tokio::net::TcpListener {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_configured(|_| {}).await
+}
+
+/// Like [`spawn_app`], with the case service's settings changed by `configure` first.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut case::Config)) -> TestApp {
     let db = TestDatabase::create().await.expect("test database");
     let nats = TestNats::start().await.expect("test nats");
     let cancel = CancellationToken::new();
@@ -51,6 +56,7 @@ pub async fn spawn_app() -> TestApp {
     case_config.server.mode = platform::config::SecurityMode::Development;
     case_config.database = database_config(&db);
     case_config.nats.url = nats.url().to_owned();
+    configure(&mut case_config);
     let case_app = case::Application::build(case_config, listener().await)
         .await
         .expect("case");

@@ -3,6 +3,11 @@
 use super::*;
 use jobcenter_proto::common::v1 as common;
 
+/// `decide` under the law's periods.
+fn decide(case: &Case, command: Command, today: NaiveDate) -> Result<Vec<Event>, CommandError> {
+    super::decide(case, command, today, &Periods::LEGAL)
+}
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }

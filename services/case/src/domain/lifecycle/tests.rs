@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// `decide` under the law's periods (the glob import's three-argument use in these tests).
+fn decide(
+    stage: &Stage,
+    command: Command,
+    today: NaiveDate,
+) -> Result<Vec<Event>, TransitionError> {
+    super::decide(stage, command, today, &Periods::LEGAL)
+}
+
+/// `deadlines` under the law's periods.
+fn deadlines(stage: &Stage) -> Vec<Deadline> {
+    super::deadlines(stage, &Periods::LEGAL)
+}
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }
@@ -55,7 +69,7 @@ fn documents_are_requested_with_a_deadline_in_the_future_and_received_back() {
     let (_, waiting) = when(&stage, Command::RequestDocuments { due }, today).expect("requested");
     // A reminder three days before, then the deadline itself.
     assert_eq!(
-        crate::domain::lifecycle::deadlines(&waiting)[..2],
+        deadlines(&waiting)[..2],
         [
             Deadline::DocumentsReminder(day(2026, 12, 6)),
             Deadline::DocumentsDue(due)
@@ -308,7 +322,7 @@ fn each_stage_takes_exactly_its_legal_commands_and_refuses_the_rest() {
         outcome: Outcome::Approved,
         issued_on: day(2026, 12, 15),
         notified_on: day(2026, 12, 19),
-        period: BenefitPeriod::for_receipt(day(2026, 11, 23), false),
+        period: BenefitPeriod::for_receipt(day(2026, 11, 23), false, &Periods::LEGAL),
     };
     let histories: Vec<Vec<Event>> = vec![
         vec![],
@@ -381,4 +395,46 @@ fn each_stage_takes_exactly_its_legal_commands_and_refuses_the_rest() {
             }
         }
     }
+}
+
+#[test]
+fn a_jobcenter_configured_apart_counts_with_its_own_periods() {
+    // Deemed notification on the third day (the rule before 2025) and a two-month objection
+    // period.
+    let periods = Periods {
+        notification_days: 3,
+        objection_months: 2,
+        ..Periods::LEGAL
+    };
+    let stage = given(&[Event::ReviewStarted]);
+    let approve = Command::IssueDecision {
+        outcome: Outcome::Approved,
+        provisional: false,
+    };
+    let events = super::decide(&stage, approve, day(2026, 12, 15), &periods).expect("approved");
+    let [Event::DecisionIssued { notified_on, .. }] = events.as_slice() else {
+        panic!("one decision: {events:?}")
+    };
+    assert_eq!(*notified_on, day(2026, 12, 18));
+    let decided = events.iter().fold(stage, evolve);
+    assert_eq!(
+        super::deadlines(&decided, &periods)[0],
+        Deadline::ObjectionPeriodEnds(day(2027, 2, 18))
+    );
+    // Six weeks after notification: late under the law, in time here.
+    let filed = super::decide(&decided, Command::FileObjection, day(2027, 1, 29), &periods);
+    assert_eq!(
+        filed,
+        Ok(vec![Event::ObjectionFiled {
+            filed_on: day(2027, 1, 29),
+            late: false
+        }])
+    );
+    assert_eq!(
+        decide(&decided, Command::FileObjection, day(2027, 1, 29)),
+        Ok(vec![Event::ObjectionFiled {
+            filed_on: day(2027, 1, 29),
+            late: true
+        }])
+    );
 }
