@@ -5,7 +5,7 @@
 -- event arrays (e_id, e_tenant, e_type, e_schema, e_payload, e_metadata).
 --
 -- Returns one row per command, in order: o_cmd (0-based), o_outcome (0 appended, 1 duplicate,
--- 2 conflict), o_first_version, o_last_version, o_position and o_tx (the position of the
+-- 2 conflict, 3 command id already used on another stream or by another tenant), o_first_version, o_last_version, o_position and o_tx (the position of the
 -- command's last event, or of the stream's head for a command without events), o_actual (the
 -- stream's version, for a conflict).
 --
@@ -85,8 +85,23 @@ BEGIN
             RAISE EXCEPTION 'append: inconsistent event count' USING ERRCODE = 'invalid_parameter_value';
         END IF;
 
-        -- An idempotent retry: the command's first event exists, return the earlier result.
+        -- The command's first event exists: an idempotent retry gets the earlier result; the
+        -- same command id on another stream or of another tenant is a different command and
+        -- must neither be told that result nor be appended (its event ids are taken).
         IF c_count[i] > 0 AND EXISTS (SELECT 1 FROM {schema}.events ev WHERE ev.event_id = e_id[e + 1]) THEN
+            IF NOT EXISTS (SELECT 1 FROM {schema}.events ev
+                            WHERE ev.event_id = e_id[e + 1]
+                              AND ev.stream_id = c_stream[i]
+                              AND ev.tenant_id = e_tenant[e + 1]) THEN
+                o_outcome := 3;
+                o_first_version := NULL;
+                o_last_version := NULL;
+                o_position := NULL;
+                o_tx := NULL;
+                RETURN NEXT;
+                e := e + c_count[i];
+                CONTINUE;
+            END IF;
             SELECT min(ev.version) AS first_v, max(ev.version) AS last_v,
                    max(ev.global_position) AS pos, max(ev.tx_id::text::bigint) AS tx
               INTO dup

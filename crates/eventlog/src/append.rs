@@ -46,6 +46,7 @@ type OutcomeRow = (
 const APPENDED: i32 = 0;
 const DUPLICATE: i32 = 1;
 const CONFLICT: i32 = 2;
+const COMMAND_ID_TAKEN: i32 = 3;
 
 /// Calls the append function once for all `commands`: one round trip, one statement (so all of
 /// it commits together, or inside the caller's transaction).
@@ -134,6 +135,10 @@ fn outcome(encoded: EncodedCommand, row: OutcomeRow) -> Result<AppendOutcome, Ap
             stream_id: command.stream_id,
             expected: command.expected,
             actual: actual.unwrap_or(0),
+        }),
+        COMMAND_ID_TAKEN => Err(AppendError::CommandIdTaken {
+            stream_id: command.stream_id,
+            command_id: command.command_id,
         }),
         _ => Err(EventLogError::UnexpectedResult("unknown outcome code").into()),
     }

@@ -64,6 +64,16 @@ pub enum AppendError {
         /// The stream's version (0 if it has no events).
         actual: i32,
     },
+    /// The command id was used before by another command: on another stream or by another
+    /// tenant (event ids derive from command ids and are unique in the log). Nothing appended;
+    /// the caller chose an id that is not its own (gRPC `ALREADY_EXISTS` or `INVALID_ARGUMENT`).
+    #[error("command id {command_id} is already used by a command on another stream")]
+    CommandIdTaken {
+        /// The stream this command was for.
+        stream_id: String,
+        /// The command id.
+        command_id: uuid::Uuid,
+    },
     /// The log failed.
     #[error("append failed")]
     Database(#[from] EventLogError),

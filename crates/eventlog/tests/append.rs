@@ -346,3 +346,45 @@ async fn a_failing_command_does_not_fail_its_group() {
         }
     }
 }
+
+/// A command id is one command: used again on another stream, or by another tenant, it gets
+/// neither the first command's result nor an append, and the other commands of the same call
+/// are not affected.
+#[tokio::test]
+async fn a_command_id_used_on_another_stream_or_by_another_tenant_is_refused() {
+    let (_db, log) = setup().await;
+    let first = command("s-1", ExpectedVersion::NoStream, 1);
+    log.append(first.clone()).await.expect("first");
+
+    let mut elsewhere = command("s-2", ExpectedVersion::NoStream, 1);
+    elsewhere.command_id = first.command_id;
+    let mut other_tenant = first.clone();
+    other_tenant.tenant_id = "jc-someone-else".into();
+    let innocent = command("s-3", ExpectedVersion::NoStream, 1);
+    let outcomes = log
+        .append_many(vec![elsewhere, other_tenant, innocent])
+        .await
+        .expect("call");
+    let [elsewhere, other_tenant, innocent] = outcomes.as_slice() else {
+        panic!("three outcomes")
+    };
+    for refused in [elsewhere, other_tenant] {
+        assert!(
+            matches!(
+                refused,
+                Err(AppendError::CommandIdTaken { command_id, .. }) if *command_id == first.command_id
+            ),
+            "{refused:?}"
+        );
+    }
+    assert!(innocent.as_ref().is_ok_and(|o| !o.duplicate));
+    assert!(
+        log.read_stream("s-2", 0, 10)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    assert_eq!(log.read_stream("s-1", 0, 10).await.expect("read").len(), 1);
+    // The true retry is still answered with the first result.
+    assert!(log.append(first).await.expect("retry").duplicate);
+}

@@ -160,8 +160,7 @@ impl CaseCommands {
                     });
                 }
                 Err(AppendError::Conflict { .. }) if expected.is_none() => continue,
-                Err(AppendError::Conflict { .. }) => return Err(CaseError::Conflict),
-                Err(AppendError::Database(e)) => return Err(CaseError::Log(e)),
+                Err(refused) => return Err(refused.into()),
             }
         }
         Err(CaseError::Conflict)
@@ -220,8 +219,7 @@ impl CaseCommands {
                     events
                 },
             }),
-            Some(Err(AppendError::Conflict { .. })) => Err(CaseError::Conflict),
-            Some(Err(AppendError::Database(e))) => Err(CaseError::Log(e)),
+            Some(Err(refused)) => Err(refused.into()),
             None => Err(CaseError::Conflict),
         }
     }

@@ -23,6 +23,10 @@ pub enum CaseError {
     /// The submission is filed onto another case already.
     #[error("the submission is already filed onto another case")]
     AlreadyFiled,
+    /// The command id names another command of the log (ids are scoped per tenant and stream
+    /// before they reach the log, so this is a collision or a bug).
+    #[error("the command id is taken by another command")]
+    CommandIdTaken,
     /// The case changed since the version the command expected.
     #[error("the case was changed concurrently; reload it and decide again")]
     Conflict,
@@ -53,6 +57,16 @@ impl CaseError {
     }
 }
 
+impl From<eventlog::AppendError> for CaseError {
+    fn from(error: eventlog::AppendError) -> Self {
+        match error {
+            eventlog::AppendError::Conflict { .. } => CaseError::Conflict,
+            eventlog::AppendError::CommandIdTaken { .. } => CaseError::CommandIdTaken,
+            eventlog::AppendError::Database(e) => CaseError::Log(e),
+        }
+    }
+}
+
 impl platform::ToStatus for CaseError {
     fn to_status(&self) -> Status {
         match self {
@@ -64,6 +78,7 @@ impl platform::ToStatus for CaseError {
             CaseError::Refused(refusal) => status::failed_precondition(refusal.to_string()),
             CaseError::Conflict => status::aborted(self.to_string()),
             CaseError::AlreadyFiled => status::failed_precondition(self.to_string()),
+            CaseError::CommandIdTaken => Status::already_exists(self.to_string()),
             CaseError::NotCaughtUp => status::unavailable(self.to_string()),
             CaseError::Database(_)
             | CaseError::Log(_)

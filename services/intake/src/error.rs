@@ -31,7 +31,10 @@ pub enum IntakeError {
 impl From<eventlog::AppendError> for IntakeError {
     fn from(error: eventlog::AppendError) -> Self {
         match error {
-            eventlog::AppendError::Conflict { .. } => IntakeError::Conflict,
+            // Application ids derive from tenant and submission id: another stream's use of
+            // one is as impossible as a conflict is rare; both are answered ABORTED.
+            eventlog::AppendError::Conflict { .. }
+            | eventlog::AppendError::CommandIdTaken { .. } => IntakeError::Conflict,
             eventlog::AppendError::Database(e) => IntakeError::Log(e),
         }
     }

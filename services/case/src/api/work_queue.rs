@@ -12,7 +12,7 @@ use access_log::{ObjectKind, ObjectRef, ReadContext};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate};
-use eventlog::{AppendCommand, AppendError, EventMetadata, ExpectedVersion};
+use eventlog::{AppendCommand, EventMetadata, ExpectedVersion};
 use jobcenter_proto::case::v1 as proto;
 use jobcenter_proto::common::v1::Position;
 use platform::Role;
@@ -339,10 +339,7 @@ async fn record(
             events: vec![event.to_new_event(metadata)],
         })
         .await
-        .map_err(|e| match e {
-            AppendError::Conflict { .. } => CaseError::Conflict,
-            AppendError::Database(e) => CaseError::Log(e),
-        })?;
+        .map_err(CaseError::from)?;
     Ok(Position {
         token: api.commands.log().token(outcome.position).to_string(),
     })

@@ -152,6 +152,9 @@ impl OpenCaseReactor {
                 Ok(())
             }
             Some(Err(eventlog::AppendError::Database(e))) => Err(e.into()),
+            Some(Err(taken @ eventlog::AppendError::CommandIdTaken { .. })) => {
+                Err(ProjectionError::Apply(Box::new(taken)))
+            }
             None => Err(ProjectionError::Apply("the log returned no outcome".into())),
         }
     }
