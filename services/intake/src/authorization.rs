@@ -4,6 +4,16 @@
 use platform::Role;
 use platform::authz::{Grant, RpcPolicy, RpcRule};
 
+/// Reading submissions: applicants and partner systems what they submitted, the jobcenter's
+/// staff and auditors all of the jobcenter's.
+const READ_SUBMISSIONS: &[Grant] = &[
+    Grant::own(Role::Applicant),
+    Grant::tenant(Role::Caseworker),
+    Grant::tenant(Role::TeamLead),
+    Grant::tenant(Role::Auditor),
+    Grant::own(Role::PartnerSystem),
+];
+
 /// The authorization table of the intake service.
 pub const POLICY: RpcPolicy = RpcPolicy {
     service: "jobcenter.intake.v1.IntakeService",
@@ -22,25 +32,12 @@ pub const POLICY: RpcPolicy = RpcPolicy {
         },
         RpcRule {
             method: "GetSubmission",
-            grants: &[
-                Grant::own(Role::Applicant),
-                Grant::tenant(Role::Caseworker),
-                Grant::tenant(Role::TeamLead),
-                Grant::tenant(Role::Auditor),
-                Grant::own(Role::PartnerSystem),
-            ],
+            grants: READ_SUBMISSIONS,
             reads_social_data: true,
         },
         RpcRule {
             method: "ListSubmissions",
-            // Applicants and partner systems see what they submitted; staff the jobcenter's.
-            grants: &[
-                Grant::own(Role::Applicant),
-                Grant::tenant(Role::Caseworker),
-                Grant::tenant(Role::TeamLead),
-                Grant::tenant(Role::Auditor),
-                Grant::own(Role::PartnerSystem),
-            ],
+            grants: READ_SUBMISSIONS,
             reads_social_data: true,
         },
         RpcRule {

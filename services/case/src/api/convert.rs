@@ -30,6 +30,22 @@ pub(super) fn parse_uuid(value: &str, field: &'static str) -> Result<Uuid, CaseE
     Uuid::parse_str(value).map_err(|_| CaseError::invalid(field, "must be a UUID"))
 }
 
+/// Splits the `size + 1` rows a list query fetched into the page of `size` and the token of
+/// the next page (from the page's last row; empty when there is none).
+pub(super) fn split_page<T>(
+    mut rows: Vec<T>,
+    size: i64,
+    token_after: impl FnOnce(&T) -> String,
+) -> (Vec<T>, String) {
+    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > size;
+    rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
+    let next_page_token = match rows.last() {
+        Some(last) if more => token_after(last),
+        _ => String::new(),
+    };
+    (rows, next_page_token)
+}
+
 pub(super) fn page_size(
     requested: i32,
     default: i64,

@@ -10,7 +10,8 @@ use platform::authz::Scope;
 
 use super::CaseApi;
 use super::convert::{
-    decode_cursor, encode_cursor, page_size, parse_uuid, reachable, status_filter, to_proto,
+    decode_cursor, encode_cursor, page_size, parse_uuid, reachable, split_page, status_filter,
+    to_proto,
 };
 use crate::domain::{self, timeline};
 use crate::error::CaseError;
@@ -83,7 +84,7 @@ impl CaseApi {
         self.wait(req.min_position.as_ref(), "min_position.token")
             .await?;
         let mut tx = self.tenant_tx(caller).await?;
-        let mut rows = case_view::list(
+        let rows = case_view::list(
             &mut tx,
             caller.tenant_id.as_str(),
             status,
@@ -93,15 +94,12 @@ impl CaseApi {
         )
         .await
         .map_err(CaseError::from)?;
-        let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > size;
-        rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
-        let next_page_token = match rows.last() {
-            Some(last) if more => encode_cursor(ListCursor {
+        let (rows, next_page_token) = split_page(rows, size, |last| {
+            encode_cursor(ListCursor {
                 opened_at: last.opened_at,
                 case_id: last.case_id,
-            }),
-            _ => String::new(),
-        };
+            })
+        });
         Ok(Response::new(proto::ListCasesResponse {
             cases: rows.into_iter().map(to_proto).collect(),
             next_page_token,

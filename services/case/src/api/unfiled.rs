@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::CaseApi;
 use super::commands::target;
-use super::convert::{decode_cursor, encode_cursor, page_size, parse_uuid};
+use super::convert::{decode_cursor, encode_cursor, page_size, parse_uuid, split_page};
 use crate::domain::case::Command;
 use crate::error::CaseError;
 use crate::projections::case_view::{self, ListCursor};
@@ -44,18 +44,15 @@ async fn list(
     api.wait(req.min_position.as_ref(), "min_position.token")
         .await?;
     let mut tx = api.tenant_tx(caller).await?;
-    let mut rows = open_case::list_unfiled(&mut tx, caller.tenant_id.as_str(), after, size + 1)
+    let rows = open_case::list_unfiled(&mut tx, caller.tenant_id.as_str(), after, size + 1)
         .await
         .map_err(CaseError::from)?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > size;
-    rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
-    let next_page_token = match rows.last() {
-        Some(last) if more => encode_cursor(ListCursor {
+    let (rows, next_page_token) = split_page(rows, size, |last| {
+        encode_cursor(ListCursor {
             opened_at: last.recorded_at,
             case_id: last.application_id,
-        }),
-        _ => String::new(),
-    };
+        })
+    });
     Ok(Response::new(proto::ListUnfiledSubmissionsResponse {
         submissions: rows.iter().map(to_proto).collect(),
         next_page_token,

@@ -22,7 +22,7 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use super::CaseApi;
-use super::convert::page_size;
+use super::convert::{page_size, split_page};
 use crate::consistency::wait_for_projection;
 use crate::domain::assignment::{self, Absence, Violation};
 use crate::domain::{self, Event, dates};
@@ -97,7 +97,7 @@ async fn read_tasks(
     }
     let today = api.clock.today();
     let mut tx = api.tenant_tx(caller).await?;
-    let mut rows = tasks::list(
+    let rows = tasks::list(
         &mut tx,
         caller.tenant_id.as_str(),
         queue,
@@ -107,17 +107,14 @@ async fn read_tasks(
     )
     .await
     .map_err(CaseError::from)?;
-    let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > size;
-    rows.truncate(usize::try_from(size).unwrap_or(usize::MAX));
-    let next_page_token = match rows.last() {
-        Some(last) if more => encode_cursor(TaskCursor {
+    let (rows, next_page_token) = split_page(rows, size, |last| {
+        encode_cursor(TaskCursor {
             due_on: last.due_on,
             priority: last.priority,
             opened_at: last.opened_at,
             task_id: last.task_id,
-        }),
-        _ => String::new(),
-    };
+        })
+    });
     Ok(Response::new(proto::ListTasksResponse {
         tasks: rows
             .into_iter()

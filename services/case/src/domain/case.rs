@@ -271,6 +271,11 @@ pub fn decide(
             if case.assignment.as_ref() == Some(&(caseworker.clone(), team.clone())) {
                 return Ok(Vec::new());
             }
+            // The rules place a new case; a case someone already assigned keeps its assignment
+            // (a team lead may have been quicker than the rules).
+            if source == proto::AssignmentSource::Rule && case.assignment.is_some() {
+                return Ok(Vec::new());
+            }
             Ok(vec![Event::CaseAssigned(proto::CaseAssigned {
                 caseworker,
                 team,

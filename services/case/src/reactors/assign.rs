@@ -21,7 +21,7 @@ use projection::{Projection, ProjectionError};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::commands::{self, CaseCommands, Issuer};
+use crate::commands::{CaseCommands, Issuer};
 use crate::domain::case::Command;
 use crate::domain::dates::Clock;
 use crate::domain::{Event, assignment, case_id_of_stream};
@@ -34,9 +34,6 @@ pub const NAME: &str = "assign";
 /// Fixed namespace of the reactor's command ids: UUIDv5(namespace, CaseOpened event id).
 pub const ASSIGN_COMMAND_NAMESPACE: Uuid =
     Uuid::from_u128(0x1f6b_2d90_c4a7_4e35_9b08_7ad3_e2c5_6f41);
-
-/// Longest case stream read to see whether a case is still unassigned.
-const MAX_STREAM: i64 = 100_000;
 
 /// The reactor.
 #[derive(Debug, Clone)]
@@ -68,20 +65,9 @@ impl AssignReactor {
             tracing::info!(%case_id, "no assignment rule matches; the case stays unassigned");
             return Ok(());
         };
-        // A team lead may have assigned the case while this reactor lagged: keep that.
-        let recorded = self
-            .commands
-            .log()
-            .read_stream_in(&mut *tx, &event.stream_id, 0, MAX_STREAM)
-            .await?;
-        let (case, _) = commands::load(&recorded, &event.tenant_id).map_err(apply)?;
+        // A case a team lead assigned first keeps that assignment: `case::decide` records
+        // nothing for a rule assignment of an assigned case.
         let command_id = Uuid::new_v5(&ASSIGN_COMMAND_NAMESPACE, event.event_id.as_bytes());
-        let assigned_by_us = recorded
-            .iter()
-            .any(|e| e.metadata.command_id == Some(command_id));
-        if case.assignment.is_some() && !assigned_by_us {
-            return Ok(());
-        }
         let issuer = Issuer {
             tenant_id: event.tenant_id.clone(),
             actor: format!("reactor:{NAME}"),

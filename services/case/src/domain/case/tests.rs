@@ -226,3 +226,37 @@ fn a_deadline_fires_once_only_while_it_is_still_due_and_not_before_its_day() {
     ]);
     assert_eq!(decide(&back, reach(), day(2026, 12, 10)), Ok(Vec::new()));
 }
+
+#[test]
+fn the_rules_do_not_move_a_case_someone_already_assigned() {
+    let today = day(2026, 11, 24);
+    let assign = |caseworker: &str, source| Command::Assign {
+        caseworker: caseworker.into(),
+        team: "team-a".into(),
+        source,
+        rule_id: String::new(),
+    };
+    let by_hand = decide(
+        &given(&[]),
+        assign("cw-1", proto::AssignmentSource::Manual),
+        today,
+    )
+    .expect("assigned by hand");
+    let assigned = given(&by_hand);
+    assert_eq!(
+        decide(
+            &assigned,
+            assign("cw-2", proto::AssignmentSource::Rule),
+            today
+        ),
+        Ok(Vec::new())
+    );
+    // A team lead may still move it.
+    let moved = decide(
+        &assigned,
+        assign("cw-2", proto::AssignmentSource::Manual),
+        today,
+    )
+    .expect("reassigned");
+    assert_eq!(moved.len(), 1);
+}
