@@ -27,3 +27,10 @@ pub mod case {
         tonic::include_proto!("jobcenter.case.v1");
     }
 }
+
+/// `jobcenter.efile.v1`: the E-Akte (documents of a case).
+pub mod efile {
+    pub mod v1 {
+        tonic::include_proto!("jobcenter.efile.v1");
+    }
+}
