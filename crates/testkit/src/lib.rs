@@ -8,6 +8,8 @@
 mod database;
 mod nats;
 pub mod raw_grpc;
+pub mod s3;
+pub mod scan;
 
 pub use database::{TestDatabase, admin_url, ensure_roles, roles};
 pub use nats::{TestNats, nats_server_binary};
@@ -21,6 +23,9 @@ pub enum TestkitError {
     /// The nats-server could not be started.
     #[error("nats-server set-up failed: {0}")]
     Nats(String),
+    /// The S3-compatible test server could not be started or prepared.
+    #[error("S3 test server set-up failed: {0}")]
+    S3(String),
     /// A file or process operation failed.
     #[error("i/o failed")]
     Io(#[from] std::io::Error),

@@ -59,3 +59,26 @@ pub async fn unary(
         .map_err(|e| Status::unavailable(e.to_string()))?;
     grpc.unary(request, path, RawCodec).await
 }
+
+/// Calls the server-streaming method `path` with `request`'s bytes and collects the whole
+/// answer: the response's metadata with every message's bytes one after another, or the status
+/// the call or the stream ended with.
+pub async fn server_streaming(
+    channel: Channel,
+    path: &str,
+    request: Request<Bytes>,
+) -> Result<Response<Bytes>, Status> {
+    let path = http::uri::PathAndQuery::try_from(path)
+        .map_err(|_| Status::invalid_argument("not a method path"))?;
+    let mut grpc = tonic::client::Grpc::new(channel);
+    grpc.ready()
+        .await
+        .map_err(|e| Status::unavailable(e.to_string()))?;
+    let response = grpc.server_streaming(request, path, RawCodec).await?;
+    let (metadata, mut stream, extensions) = response.into_parts();
+    let mut body = bytes::BytesMut::new();
+    while let Some(message) = stream.message().await? {
+        body.extend_from_slice(&message);
+    }
+    Ok(Response::from_parts(metadata, body.freeze(), extensions))
+}
