@@ -98,6 +98,13 @@ pub const POLICY: RpcPolicy = RpcPolicy {
         },
         // A caseworker records their own absence (checked in the handler), a team lead anyone's.
         command("RecordCaseworkerAbsence", WORK_CASE),
+        command("ConfirmSickNote", WORK_CASE),
+        command("AcknowledgeSickNote", WORK_CASE),
+        RpcRule {
+            method: "ListIncapacities",
+            grants: READ_CASE,
+            reads_social_data: true,
+        },
     ],
 };
 

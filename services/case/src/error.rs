@@ -14,6 +14,9 @@ pub enum CaseError {
         /// What is wrong.
         description: String,
     },
+    /// Several request fields are invalid (each with what is wrong), reported together.
+    #[error("the request is invalid")]
+    InvalidFields(Vec<(&'static str, String)>),
     /// No such case for the caller's tenant.
     #[error("case not found")]
     NotFound,
@@ -73,6 +76,13 @@ impl platform::ToStatus for CaseError {
             CaseError::Invalid { field, description } => status::invalid_argument(
                 "the request is invalid",
                 vec![status::FieldViolation::new(*field, description.clone())],
+            ),
+            CaseError::InvalidFields(violations) => status::invalid_argument(
+                "the request is invalid",
+                violations
+                    .iter()
+                    .map(|(field, description)| status::FieldViolation::new(*field, description))
+                    .collect(),
             ),
             CaseError::NotFound => status::not_found("no such case"),
             CaseError::Refused(refusal) => status::failed_precondition(refusal.to_string()),

@@ -10,8 +10,10 @@
 //! `case_view` projection (case events → `cases.case_view`), and the work queue's part: the
 //! `assign` reactor (a new case → `CaseAssigned` by the tenant's rules), the `tasks`,
 //! `assignment_rules`, `absences` and `deadlines` projections and the deadline watcher
-//! (`docs/casework/work-queue.md`, `docs/casework/assignment-and-deadlines.md`). The same
-//! server streams the case feed for partner systems ([`feed`],
+//! (`docs/casework/work-queue.md`, `docs/casework/assignment-and-deadlines.md`); and the sick
+//! notes' part: the `sick_notes` reactor (the E-Akte's readings of scanned sick notes →
+//! `IncapacityRecorded` or `SickNoteReviewRequested`) and the `incapacities` projection
+//! (`docs/casework/sick-notes.md`). The same server streams the case feed for partner systems ([`feed`],
 //! `jobcenter.case.v1.CaseFeedService`).
 
 pub mod api;
@@ -81,6 +83,10 @@ pub struct Config {
     /// The legal periods the lifecycle counts with: `periods.default` and jobcenters configured
     /// apart in `periods.tenants.<tenant id>` (docs/casework/lifecycle.md). Default: the law.
     pub periods: domain::periods::TenantPeriods,
+    /// The confidence (1 to 100) from which a scanned sick note the E-Akte read is recorded
+    /// without a caseworker; below it a caseworker confirms (docs/casework/sick-notes.md). One
+    /// value for the installation: it calibrates the one OCR reader. Default 80.
+    pub sick_note_confidence: u32,
     /// Path of an optional TOML file with these settings (`JC_CASE_CONFIG_FILE`; only
     /// meaningful in the environment). Default none.
     pub config_file: Option<std::path::PathBuf>,
@@ -98,6 +104,7 @@ impl Default for Config {
             deadline_poll_ms: 60_000,
             deadline_batch: 500,
             periods: domain::periods::TenantPeriods::default(),
+            sick_note_confidence: domain::sick_notes::DEFAULT_CONFIDENCE,
             config_file: None,
         }
     }
@@ -111,6 +118,9 @@ pub enum StartError {
     /// A legal period is configured out of its range.
     #[error("invalid periods: {0}")]
     Periods(String),
+    /// The sick-note confidence threshold is out of its range.
+    #[error("invalid setting: {0}")]
+    SickNoteConfidence(String),
     /// `case migrate` needs the owner role's URL.
     #[error("no owner URL configured (JC_CASE_DATABASE__OWNER_URL)")]
     NoOwnerUrl,
@@ -151,6 +161,7 @@ pub const RELATIONS: &[&str] = &[
     "cases.absences",
     "cases.deadlines",
     "cases.deadline_cases",
+    "cases.incapacities",
     "cases_access.events",
 ];
 
@@ -176,6 +187,8 @@ pub struct Application {
     routes: Routes,
     clock: Arc<dyn Clock>,
     periods: Arc<domain::periods::TenantPeriods>,
+    /// From which confidence a scanned sick note is recorded without a caseworker.
+    sick_note_confidence: domain::sick_notes::ConfidenceThreshold,
     /// The deadline watcher's poll interval and batch.
     deadline_poll: Duration,
     deadline_batch: u32,
@@ -217,6 +230,9 @@ impl Application {
             return Err(StartError::Periods(problems.join("; ")));
         }
         let periods = Arc::new(config.periods.clone());
+        let sick_note_confidence =
+            domain::sick_notes::ConfidenceThreshold::new(config.sick_note_confidence)
+                .map_err(StartError::SickNoteConfidence)?;
         // With an owner URL the service installs itself (local runs, tests); without one a
         // migration job has, and the service only checks.
         let pools = platform::db::install_and_connect(
@@ -235,8 +251,10 @@ impl Application {
         )?;
         let nats = platform::nats::connect(&config.nats).await?;
         let js = async_nats::jetstream::new(nats);
-        // Both streams must exist before consumers attach (intake may start later than us).
+        // The streams must exist before consumers attach (intake and the E-Akte may start later
+        // than us).
         eventlog::wire::ensure_stream(&js, INTAKE_SERVICE).await?;
+        eventlog::wire::ensure_stream(&js, reactors::sick_notes::EFILE_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
@@ -276,6 +294,7 @@ impl Application {
             routes,
             clock,
             periods,
+            sick_note_confidence,
             deadline_poll: Duration::from_millis(config.deadline_poll_ms),
             deadline_batch: config.deadline_batch,
             feed_listener,
@@ -323,7 +342,8 @@ impl Application {
             CaseView,
         );
         let view = tokio::spawn(view.run(tasks.clone()));
-        let work_queue = self.spawn_work_queue(&tasks);
+        let mut work_queue = self.spawn_work_queue(&tasks);
+        work_queue.extend(self.spawn_sick_notes(&tasks));
         // On `cancel` itself, not `tasks`: the feed's streams must end before the server's
         // drain can finish, and `tasks` is cancelled only after it.
         let feed_listener = tokio::spawn(self.feed_listener.run(cancel.clone()));
@@ -441,6 +461,35 @@ impl Application {
     }
 }
 
+impl Application {
+    /// Spawns the sick notes' reactor (the E-Akte's readings → the cases) and the
+    /// `incapacities` projection on `tasks`.
+    fn spawn_sick_notes(&self, tasks: &CancellationToken) -> Vec<(&'static str, WorkQueueTask)> {
+        let reactor = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            reactors::sick_notes::EFILE_SERVICE,
+            reactors::sick_notes::SickNoteReactor::new(
+                self.commands(),
+                self.clock.clone(),
+                self.sick_note_confidence,
+            ),
+        );
+        let view = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            projections::incapacities::Incapacities,
+        );
+        vec![
+            ("sick_notes", tokio::spawn(reactor.run(tasks.clone()))),
+            ("incapacities", tokio::spawn(view.run(tasks.clone()))),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod config_tests {
     use super::*;
@@ -464,5 +513,22 @@ mod config_tests {
         // A tenant's entry replaces the default as a whole: what it leaves out is the law's.
         assert_eq!(apart.objection_months, 1);
         assert!(config.periods.problems().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_sick_note_confidence_out_of_range_stops_the_start() {
+        let mut config = Config {
+            sick_note_confidence: 0,
+            ..Config::default()
+        };
+        // Plaintext, so that the server's own check passes and the threshold's is reached.
+        config.server.mode = platform::config::SecurityMode::Development;
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("listener");
+        let refused = Application::build(config, listener).await;
+        assert!(
+            matches!(refused, Err(StartError::SickNoteConfidence(_))),
+            "{:?}",
+            refused.err()
+        );
     }
 }

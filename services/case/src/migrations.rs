@@ -32,6 +32,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_work_queue",
         include_str!("../migrations/0006_work_queue.sql"),
     ),
+    (
+        "0007_sick_notes",
+        include_str!("../migrations/0007_sick_notes.sql"),
+    ),
 ];
 
 /// Applies every migration file (idempotent). Run it as the owner role: the files create the

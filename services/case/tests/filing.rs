@@ -36,6 +36,22 @@ fn sick_note() -> Form {
     })
 }
 
+fn change_notice() -> Form {
+    Form::ChangeNotice(intake::ChangeNotice {
+        changes: vec![intake::ChangeKind::Address as i32],
+        changed_on: day(1),
+        details: "Umzug in eine neue Wohnung".into(),
+        new_address: Some(common::Address {
+            street: "Rüttenscheider Straße".into(),
+            house_number: "3".into(),
+            postal_code: "45128".into(),
+            city: "Essen".into(),
+        }),
+        attachments: vec![intake::AttachmentKind::RentalContract as i32],
+        ..Default::default()
+    })
+}
+
 /// Submits `form` for the case `case_id` (may be empty) as `subject` with `roles`; returns the
 /// application id and the position.
 async fn send(
@@ -109,10 +125,20 @@ async fn a_notice_attaches_to_the_own_or_the_named_case_and_is_decided_once() {
     let found = find(&mut app, TENANT, &note, &at).await;
     assert_eq!(found.case_id, case.case_id);
 
-    // A caseworker enters a paper sick note for the named case.
-    let (paper, at) = send(&mut app, "cw-1", "caseworker", sick_note(), &case.case_id).await;
+    // A caseworker enters a paper change notice for the named case.
+    let (paper, at) = send(
+        &mut app,
+        "cw-1",
+        "caseworker",
+        change_notice(),
+        &case.case_id,
+    )
+    .await;
     let found = find(&mut app, TENANT, &paper, &at).await;
-    assert_eq!(found.application_ids, vec![main, note.clone(), paper]);
+    assert_eq!(
+        found.application_ids,
+        vec![main, note.clone(), paper.clone()]
+    );
 
     let decide = |id: &str| {
         as_caller(
@@ -130,13 +156,20 @@ async fn a_notice_attaches_to_the_own_or_the_named_case_and_is_decided_once() {
             "caseworker",
         )
     };
-    app.cases
+    // The sick note was processed by the platform as it was filed (tests/sick_notes.rs).
+    let done = app
+        .cases
         .decide_matter(decide(&note))
+        .await
+        .expect_err("processed already");
+    assert_eq!(done.code(), Code::FailedPrecondition);
+    app.cases
+        .decide_matter(decide(&paper))
         .await
         .expect("processed");
     let twice = app
         .cases
-        .decide_matter(decide(&note))
+        .decide_matter(decide(&paper))
         .await
         .expect_err("twice");
     assert_eq!(twice.code(), Code::FailedPrecondition);
@@ -164,10 +197,15 @@ async fn a_notice_attaches_to_the_own_or_the_named_case_and_is_decided_once() {
         .entries
         .iter()
         .map(|e| e.description.as_str())
-        .filter(|d| d.starts_with("Sick note") || d.starts_with("Matter"))
+        .filter(|d| {
+            d.starts_with("Sick note") || d.starts_with("Change notice") || d.starts_with("Matter")
+        })
         .collect();
-    assert_eq!(words.len(), 3, "{words:?}");
-    assert!(words[2].ends_with("processed"), "{words:?}");
+    assert_eq!(words.len(), 4, "{words:?}");
+    assert!(words[0].starts_with("Sick note"), "{words:?}");
+    assert!(words[1].ends_with("processed"), "{words:?}");
+    assert!(words[2].starts_with("Change notice"), "{words:?}");
+    assert!(words[3].ends_with("processed"), "{words:?}");
 }
 
 #[tokio::test]
@@ -278,6 +316,26 @@ async fn the_team_sees_unfiled_submissions_and_files_them_by_hand() {
         .unwrap();
     let holder = find(&mut app, TENANT, &stray, filed.position.as_ref().unwrap()).await;
     assert_eq!(holder.case_id, case.case_id);
+    // Filed by hand, the sick note is recorded as the filing reactor would have recorded it.
+    let recorded = app
+        .cases
+        .list_incapacities(as_caller(
+            proto::ListIncapacitiesRequest {
+                case_id: case.case_id.clone(),
+                min_position: filed.position.clone(),
+            },
+            TENANT,
+            "caseworker",
+        ))
+        .await
+        .expect("incapacities")
+        .into_inner()
+        .incapacities;
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].record_id, stray);
+    assert_eq!(recorded[0].source, proto::IncapacitySource::Form as i32);
+    assert_eq!(recorded[0].incapacity_from, day(1));
+    assert!(recorded[0].automatic);
     assert!(
         unfiled_list(&mut app, TENANT, filed.position.clone())
             .await

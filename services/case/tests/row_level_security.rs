@@ -37,6 +37,7 @@ const API_EXECUTES: &[&str] = &[];
 async fn install_every_schema(owner: &PgPool) {
     intake::install(owner).await.expect("intake schema");
     case::install(owner).await.expect("case schemas");
+    efile::install(owner).await.expect("E-Akte schemas");
 }
 
 /// Schemas that belong to PostgreSQL, not to the platform.
@@ -194,7 +195,15 @@ async fn every_tenant_table_is_behind_row_level_security_for_both_roles() {
         .into_iter()
         .map(|t| t.name)
         .collect();
-    for expected in ["intake.events", "cases.events", "cases.case_view"] {
+    for expected in [
+        "intake.events",
+        "cases.events",
+        "cases.case_view",
+        "efile.events",
+        "efile.documents",
+        "efile.document_versions",
+        "efile.case_directory",
+    ] {
         assert!(
             names.contains(expected),
             "{expected} not installed: {names:?}"

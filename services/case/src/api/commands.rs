@@ -101,7 +101,7 @@ impl CaseApi {
 
 /// Parses, authorizes and executes one command RPC; `parse` turns the request into the target
 /// and the domain command.
-async fn run<Req>(
+pub(super) async fn run<Req>(
     api: &CaseApi,
     request: Request<Req>,
     parse: impl FnOnce(Req) -> Result<(Target, Command), CaseError>,

@@ -1,11 +1,13 @@
 //! gRPC handlers of `jobcenter.case.v1.CaseService`: authorise, convert proto to domain, call
 //! the domain or query a read model, convert back. Queries ([`queries`]) run inside the
 //! read-access log; commands ([`commands`]) go through [`crate::commands::CaseCommands`]; the
-//! work queue, assignment rules and absences live in [`work_queue`].
+//! work queue, assignment rules and absences live in [`work_queue`], the sick notes in
+//! [`sick_notes`].
 
 mod commands;
 mod convert;
 mod queries;
+mod sick_notes;
 mod unfiled;
 mod work_queue;
 
@@ -275,5 +277,29 @@ impl CaseService for CaseApi {
         request: Request<proto::RecordCaseworkerAbsenceRequest>,
     ) -> Result<Response<proto::RecordCaseworkerAbsenceResponse>, Status> {
         work_queue::record_caseworker_absence(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn confirm_sick_note(
+        &self,
+        request: Request<proto::ConfirmSickNoteRequest>,
+    ) -> Result<Response<proto::ConfirmSickNoteResponse>, Status> {
+        sick_notes::confirm_sick_note(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn acknowledge_sick_note(
+        &self,
+        request: Request<proto::AcknowledgeSickNoteRequest>,
+    ) -> Result<Response<proto::AcknowledgeSickNoteResponse>, Status> {
+        sick_notes::acknowledge_sick_note(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_incapacities(
+        &self,
+        request: Request<proto::ListIncapacitiesRequest>,
+    ) -> Result<Response<proto::ListIncapacitiesResponse>, Status> {
+        sick_notes::list_incapacities(self, request).await
     }
 }

@@ -108,15 +108,19 @@ pub(super) async fn file_submission(
     {
         return Err(CaseError::AlreadyFiled.into());
     }
+    let sick_note = row.sick_note();
     let matter = proto::MatterAttached {
         application_id: row.application_id.to_string(),
         kind: row.kind,
         received_at: row.received_at.map(crate::domain::to_timestamp),
         warnings: row.warnings,
     };
-    let done = api
-        .execute(&authorized, target, Command::AttachMatter(matter))
-        .await?;
+    // A sick note is recorded as the filing reactor would have recorded it.
+    let command = match sick_note {
+        Some(form) => Command::AttachSickNote { matter, form },
+        None => Command::AttachMatter(matter),
+    };
+    let done = api.execute(&authorized, target, command).await?;
     Ok(Response::new(proto::FileSubmissionResponse {
         result: Some(api.result(&done)),
     }))

@@ -14,6 +14,9 @@ use super::codec;
 use super::dates;
 use super::events::Event;
 use super::lifecycle::{self, Periods, Stage, TransitionError};
+use super::sick_notes::{
+    self, ConfidenceThreshold, Confirmation, FormSickNote, Reading, SickNotes,
+};
 
 /// The rule set decisions are taken under today, recorded with each decision (§ 44 SGB X
 /// reviews recompute against it).
@@ -33,6 +36,8 @@ pub struct Case {
     /// The applicant's own account, when they applied online (who may see and object).
     pub applicant_account: String,
     pub applicant_family_name: String,
+    /// The applicant's given name (a scanned sick note's person is compared with both).
+    pub applicant_given_name: String,
     pub postal_code: String,
     /// Where the main application stands.
     pub stage: Stage,
@@ -42,6 +47,8 @@ pub struct Case {
     pub assignment: Option<(String, String)>,
     /// Deadlines already fired, as (kind, day).
     pub fired: BTreeSet<(i32, NaiveDate)>,
+    /// Sick notes recorded, and scanned ones under a caseworker's review.
+    pub sick_notes: SickNotes,
     /// The stream version of the last event folded.
     pub version: i32,
 }
@@ -70,11 +77,13 @@ impl Case {
                 case_id: opened.case_id.clone(),
                 applicant_account: opened.applicant_account.clone(),
                 applicant_family_name: opened.applicant_family_name.clone(),
+                applicant_given_name: opened.applicant_given_name.clone(),
                 postal_code: opened.postal_code.clone(),
                 stage: Stage::Received { received_on },
                 matters: BTreeMap::new(),
                 assignment: None,
                 fired: BTreeSet::new(),
+                sick_notes: SickNotes::default(),
                 version,
             });
         };
@@ -105,6 +114,9 @@ impl Case {
                     matter.decided = true;
                 }
             }
+            Event::IncapacityRecorded(_)
+            | Event::SickNoteReviewRequested(_)
+            | Event::SickNoteAcknowledged(_) => case.sick_notes.evolve(event),
             _ => {}
         }
         Some(case)
@@ -138,6 +150,22 @@ pub enum Command {
     },
     /// Attach a further submission (a reactor on intake's events).
     AttachMatter(proto::MatterAttached),
+    /// Attach a sick-note form and record its period (the filing reactor, FileSubmission).
+    AttachSickNote {
+        matter: proto::MatterAttached,
+        form: FormSickNote,
+    },
+    /// What the E-Akte read from a scanned sick note (the `sick_notes` reactor).
+    AssessSickNote {
+        reading: Reading,
+        threshold: ConfidenceThreshold,
+    },
+    /// A caseworker confirmed or corrected a scanned sick note under review.
+    ConfirmSickNote(Confirmation),
+    /// A caseworker took note of a sick note the platform recorded.
+    AcknowledgeSickNote {
+        record_id: String,
+    },
     DecideMatter {
         application_id: String,
         outcome: proto::MatterOutcome,
@@ -171,6 +199,9 @@ pub enum CommandError {
     /// The case is closed.
     #[error("the case is closed")]
     Closed,
+    /// The sick note is not where the command needs it.
+    #[error(transparent)]
+    SickNote(#[from] sick_notes::SickNoteRefusal),
 }
 
 /// Decides `command` on `case` on `today`, counting with the jobcenter's `periods`. An empty
@@ -245,6 +276,18 @@ pub fn decide(
             } else {
                 Ok(vec![Event::MatterAttached(attached)])
             }
+        }
+        Command::AttachSickNote { matter, form } => {
+            Ok(sick_notes::decide_form(case, matter, &form))
+        }
+        Command::AssessSickNote { reading, threshold } => {
+            Ok(sick_notes::decide_reading(case, &reading, threshold))
+        }
+        Command::ConfirmSickNote(confirmation) => {
+            Ok(sick_notes::decide_confirmation(case, confirmation)?)
+        }
+        Command::AcknowledgeSickNote { record_id } => {
+            Ok(sick_notes::decide_acknowledgement(case, record_id)?)
         }
         Command::DecideMatter {
             application_id,

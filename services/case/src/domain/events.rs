@@ -32,6 +32,9 @@ pub enum Event {
     MatterDecided(proto::MatterDecided),
     AssignmentRulesSet(proto::AssignmentRulesSet),
     CaseworkerAbsenceRecorded(proto::CaseworkerAbsenceRecorded),
+    IncapacityRecorded(proto::IncapacityRecorded),
+    SickNoteReviewRequested(proto::SickNoteReviewRequested),
+    SickNoteAcknowledged(proto::SickNoteAcknowledged),
 }
 
 /// Expands to the table of (variant, recorded type name) in one place.
@@ -86,6 +89,9 @@ event_types! {
     MatterDecided => "case.MatterDecided",
     AssignmentRulesSet => "case.AssignmentRulesSet",
     CaseworkerAbsenceRecorded => "case.CaseworkerAbsenceRecorded",
+    IncapacityRecorded => "case.IncapacityRecorded",
+    SickNoteReviewRequested => "case.SickNoteReviewRequested",
+    SickNoteAcknowledged => "case.SickNoteAcknowledged",
 }
 
 impl Event {
@@ -120,13 +126,27 @@ mod tests {
                 outcome: proto::MatterOutcome::Processed as i32,
                 note: String::new(),
             }),
+            Event::IncapacityRecorded(proto::IncapacityRecorded {
+                record_id: "r".into(),
+                source: proto::IncapacitySource::Scan as i32,
+                automatic: true,
+                ..Default::default()
+            }),
+            Event::SickNoteReviewRequested(proto::SickNoteReviewRequested {
+                document_id: "d".into(),
+                doubts: vec!["no last day of incapacity was read".into()],
+                ..Default::default()
+            }),
+            Event::SickNoteAcknowledged(proto::SickNoteAcknowledged {
+                record_id: "r".into(),
+            }),
         ];
         for event in events {
             let back = Event::decode(event.event_type(), &event.encode());
             assert_eq!(back, Ok(Some(event)));
         }
         assert_eq!(Event::decode("case.FromTheFuture", &[]), Ok(None));
-        assert_eq!(Event::TYPES.len(), 15);
+        assert_eq!(Event::TYPES.len(), 18);
         assert!(Event::TYPES.contains(&CASE_OPENED));
     }
 }

@@ -1,13 +1,16 @@
 //! Where an accepted submission goes: a main application opens a case (or joins the open case
-//! of the same applicant account), every other kind attaches to an existing case as a matter.
-//! Pure: the reactor looks the case up and executes what this decides.
+//! of the same applicant account), every other kind attaches to an existing case as a matter;
+//! a sick note carries its form's period along, for the platform to record
+//! (`sick_notes::decide_form`). Pure: the reactor looks the case up and executes what this
+//! decides.
 
 use jobcenter_proto::case::v1 as proto;
 use jobcenter_proto::intake::v1 as intake;
 use jobcenter_proto::intake::v1::application_submitted::Form;
 use uuid::Uuid;
 
-use super::{OpenCase, Rejection};
+use super::sick_notes::FormSickNote;
+use super::{OpenCase, Rejection, dates};
 
 /// How to find the case a matter belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,10 +31,11 @@ pub enum Filing {
         join: Option<String>,
         matter: proto::MatterAttached,
     },
-    /// Attach the matter to the case found by the hint.
+    /// Attach the matter to the case found by the hint; a sick note with its form's period.
     Attach {
         hint: CaseHint,
         matter: proto::MatterAttached,
+        sick_note: Option<FormSickNote>,
     },
 }
 
@@ -45,6 +49,27 @@ pub fn matter_kind(form: &Form) -> proto::MatterKind {
         Form::SickNote(_) => proto::MatterKind::SickNote,
         Form::AbsenceNotice(_) => proto::MatterKind::AbsenceNotice,
         Form::ChangeNotice(_) => proto::MatterKind::ChangeNotice,
+    }
+}
+
+/// What a sick-note form states (never a diagnosis: the form has none).
+pub fn form_sick_note(form: &intake::SickNote) -> FormSickNote {
+    let day =
+        |d: &Option<jobcenter_proto::common::v1::Date>| d.as_ref().and_then(dates::from_proto);
+    FormSickNote {
+        incapacity_from: day(&form.incapacity_from),
+        incapacity_until: day(&form.incapacity_until),
+        issued_on: day(&form.issued_on),
+        certificate: certificate(form.certificate),
+    }
+}
+
+/// Intake's certificate kind as the case records it.
+pub fn certificate(kind: i32) -> proto::SickNoteCertificate {
+    match intake::CertificateKind::try_from(kind).unwrap_or_default() {
+        intake::CertificateKind::First => proto::SickNoteCertificate::First,
+        intake::CertificateKind::FollowUp => proto::SickNoteCertificate::FollowUp,
+        intake::CertificateKind::Unspecified => proto::SickNoteCertificate::Unspecified,
     }
 }
 
@@ -84,7 +109,15 @@ pub fn file(event: &intake::ApplicationSubmitted) -> Result<Filing, Rejection> {
     } else {
         return Err(Rejection::Incomplete("the case it belongs to"));
     };
-    Ok(Filing::Attach { hint, matter })
+    let sick_note = match form {
+        Form::SickNote(note) => Some(form_sick_note(note)),
+        _ => None,
+    };
+    Ok(Filing::Attach {
+        hint,
+        matter,
+        sick_note,
+    })
 }
 
 #[cfg(test)]
@@ -94,7 +127,15 @@ mod tests {
     fn sick_note(case_id: &str, account: &str) -> intake::ApplicationSubmitted {
         intake::ApplicationSubmitted {
             application_id: Uuid::new_v4().to_string(),
-            form: Some(Form::SickNote(intake::SickNote::default())),
+            form: Some(Form::SickNote(intake::SickNote {
+                certificate: intake::CertificateKind::FollowUp as i32,
+                incapacity_from: Some(jobcenter_proto::common::v1::Date {
+                    year: 2026,
+                    month: 12,
+                    day: 1,
+                }),
+                ..Default::default()
+            })),
             case_id: case_id.into(),
             applicant_account: account.into(),
             warnings: vec![intake::PlausibilityWarning {
@@ -109,10 +150,21 @@ mod tests {
     #[test]
     fn a_notice_attaches_to_the_named_case_or_else_to_the_applicants_own() {
         let case = Uuid::new_v4();
-        let Ok(Filing::Attach { hint, matter }) = file(&sick_note(&case.to_string(), "acc")) else {
+        let Ok(Filing::Attach {
+            hint,
+            matter,
+            sick_note: Some(form),
+        }) = file(&sick_note(&case.to_string(), "acc"))
+        else {
             panic!("attach")
         };
         assert_eq!(hint, CaseHint::Case(case));
+        assert_eq!(form.certificate, proto::SickNoteCertificate::FollowUp);
+        assert_eq!(
+            form.incapacity_from,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
+        assert_eq!(form.incapacity_until, None);
         assert_eq!(matter.kind, proto::MatterKind::SickNote as i32);
         assert_eq!(
             matter.warnings,

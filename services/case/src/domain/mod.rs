@@ -1,7 +1,8 @@
 //! The case domain: ids, opening a case ([`decide_open`]), the case aggregate ([`case`]), the
 //! lifecycle of a main application ([`lifecycle`]), the recorded events ([`events`]), legal days
-//! ([`dates`]), the timeline wording, the work queue's tasks ([`tasks`]) and the assignment
-//! rules and absences ([`assignment`]). Pure: no I/O, unit-tested beside the code.
+//! ([`dates`]), the timeline wording, the work queue's tasks ([`tasks`]), the assignment rules
+//! and absences ([`assignment`]) and sick notes ([`sick_notes`]). Pure: no I/O, unit-tested
+//! beside the code.
 
 pub mod assignment;
 pub mod case;
@@ -11,6 +12,7 @@ pub mod events;
 pub mod filing;
 pub mod lifecycle;
 pub mod periods;
+pub mod sick_notes;
 pub mod tasks;
 pub mod timeline;
 

@@ -33,6 +33,9 @@ pub const SICK_NOTE_DAYS: u64 = 3;
 /// Months to decide an objection (§ 88 (2) SGG: an action for failure to act after three).
 pub const OBJECTION_MONTHS: u32 = 3;
 
+/// How a checklist item for one of intake's plausibility warnings starts.
+pub const WARNING_ITEM: &str = "Plausibilitätshinweis prüfen: ";
+
 /// The id of the task an event opens.
 pub fn task_id(opening_event: Uuid) -> Uuid {
     Uuid::new_v5(&TASK_NAMESPACE, opening_event.as_bytes())
@@ -56,8 +59,11 @@ pub enum Closing {
     Nothing,
     /// Every open task of these kinds.
     Kinds(&'static [TaskKind]),
-    /// The open tasks of this matter.
-    Matter(String),
+    /// The open tasks of this kind for this matter (or sick note: its record id).
+    Matter {
+        kind: TaskKind,
+        application_id: String,
+    },
     /// Every open task of the case.
     Everything,
 }
@@ -174,7 +180,7 @@ pub fn effects(event: &Event, recorded_on: NaiveDate) -> Effects {
             checklist.extend(
                 e.warnings
                     .iter()
-                    .map(|warning| format!("Plausibilitätshinweis prüfen: {warning}")),
+                    .map(|warning| format!("{WARNING_ITEM}{warning}")),
             );
             Effects {
                 // The continuation application the prompt asked for has arrived.
@@ -194,7 +200,54 @@ pub fn effects(event: &Event, recorded_on: NaiveDate) -> Effects {
             }
         }
         Event::MatterDecided(e) => Effects {
-            closes: Closing::Matter(e.application_id.clone()),
+            closes: Closing::Matter {
+                kind: TaskKind::ProcessMatter,
+                application_id: e.application_id.clone(),
+            },
+            opens: None,
+        },
+        Event::IncapacityRecorded(e) => Effects {
+            // Recorded as a caseworker confirmed it: their confirmation task is done.
+            closes: Closing::Matter {
+                kind: TaskKind::ConfirmSickNote,
+                application_id: e.record_id.clone(),
+            },
+            opens: e.automatic.then(|| Opening {
+                kind: TaskKind::SickNoteRecorded,
+                title: format!(
+                    "Krankmeldung eingegangen und erfasst: {} bis {}",
+                    german_day(&e.incapacity_from),
+                    german_day(&e.incapacity_until)
+                ),
+                checklist: texts(SICK_NOTE_RECORDED),
+                due_on: after(received(&e.received_at), SICK_NOTE_DAYS),
+                priority: TaskPriority::Normal,
+                application_id: Some(e.record_id.clone()),
+            }),
+        },
+        Event::SickNoteReviewRequested(e) => {
+            let mut checklist = texts(CONFIRM_SICK_NOTE);
+            checklist.extend(
+                e.doubts
+                    .iter()
+                    .map(|doubt| format!("Zweifel prüfen: {doubt}")),
+            );
+            Effects::opens(Opening {
+                kind: TaskKind::ConfirmSickNote,
+                title: "Krankmeldung prüfen".into(),
+                checklist,
+                due_on: after(received(&e.received_at), SICK_NOTE_DAYS),
+                // Nothing is recorded until the caseworker confirms, and appointments in the
+                // period are at stake.
+                priority: TaskPriority::High,
+                application_id: Some(e.document_id.clone()),
+            })
+        }
+        Event::SickNoteAcknowledged(e) => Effects {
+            closes: Closing::Matter {
+                kind: TaskKind::SickNoteRecorded,
+                application_id: e.record_id.clone(),
+            },
             opens: None,
         },
         Event::CaseAssigned(_)
@@ -256,6 +309,13 @@ fn deadline_task(
     })
 }
 
+/// A day as caseworkers write it ("01.12.2026"), or "?" if it is missing.
+fn german_day(date: &Option<jobcenter_proto::common::v1::Date>) -> String {
+    date.as_ref()
+        .and_then(dates::from_proto)
+        .map_or_else(|| "?".to_owned(), |day| day.format("%d.%m.%Y").to_string())
+}
+
 fn texts(items: &[&str]) -> Vec<String> {
     items.iter().map(|item| (*item).to_owned()).collect()
 }
@@ -311,6 +371,21 @@ const EDUCATION_PARTICIPATION: &[&str] = &[
 const SICK_NOTE: &[&str] = &[
     "Zeitraum der Arbeitsunfähigkeit erfassen (keine Diagnose speichern)",
     "Erst- oder Folgebescheinigung prüfen",
+    "Eingang bis zum dritten Krankheitstag prüfen (§ 56 SGB II)",
+    "Termine im Zeitraum absagen",
+];
+/// A scanned sick note the platform could not record by itself (then each doubt).
+const CONFIRM_SICK_NOTE: &[&str] = &[
+    "Gelesene Angaben mit dem Scan in der E-Akte vergleichen",
+    "Person prüfen: gehört die Bescheinigung zu diesem Fall?",
+    "Zeitraum der Arbeitsunfähigkeit bestätigen oder berichtigen (keine Diagnose speichern)",
+    "Erst- oder Folgebescheinigung prüfen",
+    "Termine im Zeitraum absagen",
+];
+/// A sick note the platform recorded (the `tasks` projection adds the form's plausibility
+/// warnings).
+const SICK_NOTE_RECORDED: &[&str] = &[
+    "Erfassten Zeitraum zur Kenntnis nehmen",
     "Eingang bis zum dritten Krankheitstag prüfen (§ 56 SGB II)",
     "Termine im Zeitraum absagen",
 ];

@@ -68,7 +68,47 @@ pub fn describe(event: &Event) -> String {
             day(&e.first_day),
             day(&e.last_day)
         ),
+        Event::IncapacityRecorded(e) => describe_incapacity(e),
+        Event::SickNoteReviewRequested(e) => {
+            let doubts = match e.doubts.as_slice() {
+                [] => String::new(),
+                doubts => format!(": {}", doubts.join("; ")),
+            };
+            format!(
+                "Scanned sick note {} to be checked by a caseworker (read with confidence {}){doubts}",
+                short_id(&e.document_id),
+                e.confidence
+            )
+        }
+        Event::SickNoteAcknowledged(e) => format!(
+            "Caseworker took note of the sick note {} the platform recorded",
+            short_id(&e.record_id)
+        ),
     }
+}
+
+fn describe_incapacity(e: &proto::IncapacityRecorded) -> String {
+    let source = match proto::IncapacitySource::try_from(e.source).unwrap_or_default() {
+        proto::IncapacitySource::Form => "the sick-note form",
+        proto::IncapacitySource::Scan => "a scanned sick note",
+        proto::IncapacitySource::Unspecified => "a sick note",
+    };
+    let how = if e.automatic {
+        "recorded automatically"
+    } else {
+        "recorded as confirmed by a caseworker"
+    };
+    let certificate = match proto::SickNoteCertificate::try_from(e.certificate).unwrap_or_default()
+    {
+        proto::SickNoteCertificate::First => " (first certificate)",
+        proto::SickNoteCertificate::FollowUp => " (follow-up certificate)",
+        proto::SickNoteCertificate::Unspecified => "",
+    };
+    format!(
+        "Incapacity for work from {} to {} {how} from {source}{certificate}",
+        day(&e.incapacity_from),
+        day(&e.incapacity_until)
+    )
 }
 
 /// A date as "2026-12-09", or "(no date)".
@@ -247,6 +287,49 @@ mod tests {
                     ..Default::default()
                 }),
                 "Sick note received with one plausibility warning",
+            ),
+            (
+                Event::IncapacityRecorded(proto::IncapacityRecorded {
+                    record_id: "5f0c6c0e-8f0a-4a57-9d7e-1f3c2b9a0b11".into(),
+                    source: proto::IncapacitySource::Form as i32,
+                    incapacity_from: date(2026, 12, 1),
+                    incapacity_until: date(2026, 12, 5),
+                    certificate: proto::SickNoteCertificate::FollowUp as i32,
+                    automatic: true,
+                    ..Default::default()
+                }),
+                "Incapacity for work from 2026-12-01 to 2026-12-05 recorded automatically from \
+                 the sick-note form (follow-up certificate)",
+            ),
+            (
+                Event::IncapacityRecorded(proto::IncapacityRecorded {
+                    source: proto::IncapacitySource::Scan as i32,
+                    incapacity_from: date(2026, 12, 1),
+                    incapacity_until: date(2026, 12, 5),
+                    automatic: false,
+                    ..Default::default()
+                }),
+                "Incapacity for work from 2026-12-01 to 2026-12-05 recorded as confirmed by a \
+                 caseworker from a scanned sick note",
+            ),
+            (
+                Event::SickNoteReviewRequested(proto::SickNoteReviewRequested {
+                    document_id: "0a1b2c3d-8f0a-4a57-9d7e-1f3c2b9a0b11".into(),
+                    confidence: 55,
+                    doubts: vec![
+                        "no end date found".into(),
+                        "the name read does not match the case's applicant".into(),
+                    ],
+                    ..Default::default()
+                }),
+                "Scanned sick note 0a1b2c3d to be checked by a caseworker (read with confidence \
+                 55): no end date found; the name read does not match the case's applicant",
+            ),
+            (
+                Event::SickNoteAcknowledged(proto::SickNoteAcknowledged {
+                    record_id: "5f0c6c0e-8f0a-4a57-9d7e-1f3c2b9a0b11".into(),
+                }),
+                "Caseworker took note of the sick note 5f0c6c0e the platform recorded",
             ),
         ];
         for (event, words) in cases {

@@ -4,4 +4,5 @@ pub mod absences;
 pub mod assignment_rules;
 pub mod case_view;
 pub mod deadlines;
+pub mod incapacities;
 pub mod tasks;

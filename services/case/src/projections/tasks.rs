@@ -179,7 +179,7 @@ async fn close(
     let sql = match closing {
         Closing::Nothing => return Ok(()),
         Closing::Kinds(_) => close!(" AND kind = ANY($5)"),
-        Closing::Matter(_) => close!(" AND kind = $5 AND application_id = $6"),
+        Closing::Matter { .. } => close!(" AND kind = $5 AND application_id = $6"),
         Closing::Everything => close!(""),
     };
     let query = sqlx::query(sql)
@@ -191,9 +191,10 @@ async fn close(
         Closing::Kinds(kinds) => {
             query.bind(kinds.iter().map(|kind| *kind as i32).collect::<Vec<i32>>())
         }
-        Closing::Matter(application_id) => query
-            .bind(proto::TaskKind::ProcessMatter as i32)
-            .bind(application_id),
+        Closing::Matter {
+            kind,
+            application_id,
+        } => query.bind(*kind as i32).bind(application_id),
         Closing::Nothing | Closing::Everything => query,
     };
     query.execute(&mut *tx).await?;
@@ -208,6 +209,12 @@ async fn open(
     caseworker: &str,
     team: &str,
 ) -> Result<(), ProjectionError> {
+    let mut opening = opening;
+    if opening.kind == proto::TaskKind::SickNoteRecorded {
+        let warnings =
+            matter_warnings(tx, event, case_id, opening.application_id.as_deref()).await?;
+        opening.checklist.extend(warnings);
+    }
     sqlx::query(
         "INSERT INTO cases.tasks (tenant_id, task_id, case_id, kind, title, checklist, due_on, \
          priority, application_id, assignee, team, opened_at, opened_version) \
@@ -230,6 +237,37 @@ async fn open(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// The plausibility warnings intake flagged on the matter `application_id`, as its matter task
+/// lists them. A sick-note form the platform records opens and closes its matter task in the
+/// same append; the caseworker reads the warnings on the task that tells them instead (the
+/// matter task was applied just before, in the same batch or an earlier one).
+async fn matter_warnings(
+    tx: &mut PgConnection,
+    event: &RecordedEvent,
+    case_id: Uuid,
+    application_id: Option<&str>,
+) -> Result<Vec<String>, ProjectionError> {
+    let Some(application_id) = application_id else {
+        return Ok(Vec::new());
+    };
+    let checklist: Option<Vec<String>> = sqlx::query_scalar(
+        "SELECT checklist FROM cases.tasks \
+         WHERE tenant_id = $1 AND case_id = $2 AND kind = $3 AND application_id = $4 \
+         ORDER BY opened_version LIMIT 1",
+    )
+    .bind(&event.tenant_id)
+    .bind(case_id)
+    .bind(proto::TaskKind::ProcessMatter as i32)
+    .bind(application_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(checklist
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|item| item.starts_with(tasks::WARNING_ITEM))
+        .collect())
 }
 
 /// A task as the queue shows it.

@@ -1,6 +1,7 @@
 //! Files what intake accepts onto cases: a main application opens a case (or joins the open
 //! case of the same applicant account), continuation applications, notices and sick notes attach
-//! to the existing case as matters (`domain::filing` decides which).
+//! to the existing case as matters (`domain::filing` decides which). A sick-note form is
+//! recorded by the platform in the same append (`domain::sick_notes::decide_form`).
 //!
 //! Runs as a projection over the intake log (source `intake`): for each
 //! `intake.ApplicationSubmitted` it appends to the case log with `EventLog::append_in` inside the
@@ -13,7 +14,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use eventlog::{
     AppendCommand, EventLog, EventMetadata, ExpectedVersion, LogPosition, RecordedEvent,
@@ -31,6 +32,7 @@ use crate::domain::case::Command;
 use crate::domain::dates::Clock;
 use crate::domain::filing::{self, CaseHint, Filing};
 use crate::domain::lifecycle::Stage;
+use crate::domain::sick_notes::FormSickNote;
 use crate::domain::{OpenCase, decide_open, reaction_command_id, stream_id};
 use crate::error::CaseError;
 
@@ -85,19 +87,30 @@ impl OpenCaseReactor {
                     None => None,
                 };
                 match joined {
-                    Some(case_id) => self.attach(tx, event, case_id, matter).await,
+                    Some(case_id) => {
+                        self.attach(tx, event, case_id, Command::AttachMatter(matter))
+                            .await
+                    }
                     None => self.open(tx, event, open).await,
                 }
             }
-            Filing::Attach { hint, matter } => {
+            Filing::Attach {
+                hint,
+                matter,
+                sick_note,
+            } => {
                 let case_id = match hint {
                     CaseHint::Case(case_id) => Some(case_id),
                     CaseHint::Account(account) => {
                         newest_case_of_account(tx, &event.tenant_id, &account).await?
                     }
                 };
+                let command = match sick_note {
+                    Some(form) => Command::AttachSickNote { matter, form },
+                    None => Command::AttachMatter(matter),
+                };
                 match case_id {
-                    Some(case_id) => self.attach(tx, event, case_id, matter).await,
+                    Some(case_id) => self.attach(tx, event, case_id, command).await,
                     None => {
                         unfiled(tx, event, &submitted, "no case found for the submission").await
                     }
@@ -164,7 +177,7 @@ impl OpenCaseReactor {
         tx: &mut PgConnection,
         event: &RecordedEvent,
         case_id: Uuid,
-        matter: proto::MatterAttached,
+        command: Command,
     ) -> Result<(), ProjectionError> {
         let command_id = reaction_command_id(event.event_id);
         let issuer = Issuer {
@@ -177,13 +190,7 @@ impl OpenCaseReactor {
         };
         let executed = self
             .commands
-            .execute_in(
-                &mut *tx,
-                &issuer,
-                case_id,
-                Command::AttachMatter(matter),
-                self.clock.today(),
-            )
+            .execute_in(&mut *tx, &issuer, case_id, command, self.clock.today())
             .await;
         match executed {
             Ok(done) => record_emitted(tx, done.position).await,
@@ -274,11 +281,21 @@ async fn unfiled(
         .as_ref()
         .and_then(crate::domain::to_utc);
     let warnings = filing::warning_lines(submitted);
+    // A sick note keeps its form's period, so that filing it by hand records it as the reactor
+    // would have (FileSubmission).
+    let sick_note = match &submitted.form {
+        Some(intake::application_submitted::Form::SickNote(note)) => {
+            Some(filing::form_sick_note(note))
+        }
+        _ => None,
+    };
+    let sick_note = sick_note.as_ref();
     tracing::warn!(event_id = %event.event_id, reason, "submission not filed onto a case");
     sqlx::query(
         "INSERT INTO cases.unfiled_submissions \
-         (tenant_id, application_id, kind, received_at, reason, warnings) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+         (tenant_id, application_id, kind, received_at, reason, warnings, incapacity_from, \
+          incapacity_until, issued_on, certificate) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
     )
     .bind(&event.tenant_id)
     .bind(application_id)
@@ -286,6 +303,10 @@ async fn unfiled(
     .bind(received_at)
     .bind(reason)
     .bind(warnings)
+    .bind(sick_note.and_then(|n| n.incapacity_from))
+    .bind(sick_note.and_then(|n| n.incapacity_until))
+    .bind(sick_note.and_then(|n| n.issued_on))
+    .bind(sick_note.map_or(0, |n| n.certificate as i32))
     .execute(&mut *tx)
     .await?;
     Ok(())
@@ -300,7 +321,30 @@ pub struct UnfiledRow {
     pub reason: String,
     pub warnings: Vec<String>,
     pub recorded_at: DateTime<Utc>,
+    /// A sick note's period and certificate as its form stated them (none for other kinds,
+    /// and for sick notes kept before these were).
+    pub incapacity_from: Option<NaiveDate>,
+    pub incapacity_until: Option<NaiveDate>,
+    pub issued_on: Option<NaiveDate>,
+    /// `SickNoteCertificate` as number.
+    pub certificate: i32,
 }
+
+impl UnfiledRow {
+    /// The form of a sick note kept unfiled; `None` for other kinds.
+    pub fn sick_note(&self) -> Option<FormSickNote> {
+        (self.kind == proto::MatterKind::SickNote as i32).then(|| FormSickNote {
+            incapacity_from: self.incapacity_from,
+            incapacity_until: self.incapacity_until,
+            issued_on: self.issued_on,
+            certificate: proto::SickNoteCertificate::try_from(self.certificate).unwrap_or_default(),
+        })
+    }
+}
+
+/// The columns of [`UnfiledRow`].
+const UNFILED_COLUMNS: &str = "u.application_id, u.kind, u.received_at, u.reason, u.warnings, \
+     u.recorded_at, u.incapacity_from, u.incapacity_until, u.issued_on, u.certificate";
 
 /// Where a page of [`list_unfiled`] starts: after this (recorded_at, application_id).
 pub type UnfiledCursor = (DateTime<Utc>, Uuid);
@@ -315,16 +359,16 @@ pub async fn list_unfiled(
     after: Option<UnfiledCursor>,
     limit: i64,
 ) -> Result<Vec<UnfiledRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT u.application_id, u.kind, u.received_at, u.reason, u.warnings, u.recorded_at \
+    sqlx::query_as(&format!(
+        "SELECT {UNFILED_COLUMNS} \
          FROM cases.unfiled_submissions u \
          WHERE u.tenant_id = $1 \
            AND ($2::timestamptz IS NULL OR (u.recorded_at, u.application_id) > ($2, $3)) \
            AND NOT EXISTS (SELECT 1 FROM cases.case_view v \
                             WHERE v.tenant_id = u.tenant_id \
                               AND v.application_ids @> ARRAY[u.application_id]) \
-         ORDER BY u.recorded_at, u.application_id LIMIT $4",
-    )
+         ORDER BY u.recorded_at, u.application_id LIMIT $4"
+    ))
     .bind(tenant)
     .bind(after.map(|(at, _)| at))
     .bind(after.map(|(_, id)| id))
@@ -340,10 +384,10 @@ pub async fn unfiled_submission(
     tenant: &str,
     application_id: Uuid,
 ) -> Result<Option<UnfiledRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT application_id, kind, received_at, reason, warnings, recorded_at \
-         FROM cases.unfiled_submissions WHERE tenant_id = $1 AND application_id = $2",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {UNFILED_COLUMNS} FROM cases.unfiled_submissions u \
+         WHERE u.tenant_id = $1 AND u.application_id = $2"
+    ))
     .bind(tenant)
     .bind(application_id)
     .fetch_optional(conn)

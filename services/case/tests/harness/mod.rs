@@ -548,3 +548,72 @@ pub async fn count_events(app: &TestApp, case_id: &str, event_type: &str) -> i64
         .await
         .unwrap()
 }
+
+/// The E-Akte's log name, service name and JetStream stream (`EV_EFILE`), as the case service
+/// consumes it.
+pub const EFILE: &str = "efile";
+
+/// The E-Akte's event log without the E-Akte: installed in the test's database (schema and log
+/// name `efile`) and relayed into the test's NATS as the efile service would, so tests append
+/// the E-Akte's events themselves. The relay stops with the app.
+pub async fn efile_log(app: &TestApp) -> eventlog::EventLog {
+    eventlog::EventLog::install(app.db.owner_pool(), EFILE)
+        .await
+        .expect("efile log installed");
+    let log = eventlog::EventLog::new(app.db.worker_pool().clone(), EFILE).expect("efile log");
+    let js = async_nats::jetstream::new(
+        async_nats::connect(app.nats.url())
+            .await
+            .expect("nats connect"),
+    );
+    eventlog::wire::ensure_stream(&js, EFILE)
+        .await
+        .expect("efile stream");
+    let relay =
+        eventlog::relay::Relay::new(log.clone(), js, eventlog::relay::RelayConfig::new(EFILE));
+    tokio::spawn(relay.run(app.cancel.child_token()));
+    log
+}
+
+/// Appends `read` as an `efile.SickNoteRead` of `tenant` to the stream of its document
+/// (`document-<id>`, at whatever version comes next); returns where it landed.
+pub async fn append_sick_note_read(
+    efile: &eventlog::EventLog,
+    tenant: &str,
+    read: &jobcenter_proto::efile::v1::SickNoteRead,
+) -> eventlog::AppendOutcome {
+    efile
+        .append(eventlog::AppendCommand {
+            command_id: uuid::Uuid::new_v4(),
+            stream_id: format!("document-{}", read.document_id),
+            tenant_id: tenant.to_owned(),
+            expected: eventlog::ExpectedVersion::Any,
+            events: vec![eventlog::NewEvent {
+                event_type: "efile.SickNoteRead".to_owned(),
+                schema_version: 1,
+                payload: prost::Message::encode_to_vec(read),
+                metadata: eventlog::EventMetadata {
+                    actor: Some("efile".to_owned()),
+                    case_id: Some(read.case_id.clone()),
+                    ..Default::default()
+                },
+            }],
+        })
+        .await
+        .expect("sick note read appended")
+}
+
+/// Waits until the case service's `sick_notes` reactor has taken in the E-Akte's log up to
+/// `at` (its checkpoint), for at most 15 s.
+pub async fn sick_notes_reactor_reached(app: &TestApp, at: eventlog::LogPosition) {
+    let reached = projection::wait_for(
+        app.db.worker_pool(),
+        case::SCHEMA,
+        case::reactors::sick_notes::NAME,
+        at,
+        std::time::Duration::from_secs(15),
+    )
+    .await
+    .expect("checkpoint readable");
+    assert!(reached, "the sick_notes reactor did not reach {at:?}");
+}

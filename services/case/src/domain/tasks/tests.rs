@@ -124,7 +124,44 @@ fn samples() -> Vec<(&'static str, Event)> {
                 ..Default::default()
             }),
         ),
+        ("sick note recorded", incapacity("d-1", true)),
+        ("sick note confirmed", incapacity("d-2", false)),
+        ("other sick note confirmed", incapacity("d-9", false)),
+        (
+            "sick note to review",
+            Event::SickNoteReviewRequested(proto::SickNoteReviewRequested {
+                document_id: "d-2".into(),
+                doubts: vec!["no end date found".into()],
+                received_at: at(1_796_115_600),
+                ..Default::default()
+            }),
+        ),
+        (
+            "sick note acknowledged",
+            Event::SickNoteAcknowledged(proto::SickNoteAcknowledged {
+                record_id: "d-1".into(),
+            }),
+        ),
+        (
+            "other sick note acknowledged",
+            Event::SickNoteAcknowledged(proto::SickNoteAcknowledged {
+                record_id: "d-9".into(),
+            }),
+        ),
     ]
+}
+
+fn incapacity(record_id: &str, automatic: bool) -> Event {
+    Event::IncapacityRecorded(proto::IncapacityRecorded {
+        record_id: record_id.into(),
+        source: proto::IncapacitySource::Scan as i32,
+        incapacity_from: Some(dates::to_proto(day(2026, 12, 1))),
+        incapacity_until: Some(dates::to_proto(day(2026, 12, 5))),
+        // 2026-12-01 09:00 UTC.
+        received_at: at(1_796_115_600),
+        automatic,
+        ..Default::default()
+    })
 }
 
 /// The legal day the events were recorded on.
@@ -144,9 +181,12 @@ fn closes(effects: &Effects, opened: &Opening) -> bool {
     match &effects.closes {
         Closing::Nothing => false,
         Closing::Kinds(kinds) => kinds.contains(&opened.kind),
-        Closing::Matter(application) => {
-            opened.kind == TaskKind::ProcessMatter
-                && opened.application_id.as_deref() == Some(application.as_str())
+        Closing::Matter {
+            kind,
+            application_id,
+        } => {
+            opened.kind == *kind
+                && opened.application_id.as_deref() == Some(application_id.as_str())
         }
         Closing::Everything => true,
     }
@@ -219,6 +259,20 @@ fn each_task_kind_opens_with_its_due_day_and_priority_and_closes_by_exactly_its_
             TaskPriority::Normal,
             vec!["sick note processed", "closed"],
         ),
+        (
+            "sick note recorded",
+            TaskKind::SickNoteRecorded,
+            day(2026, 12, 4),
+            TaskPriority::Normal,
+            vec!["sick note acknowledged", "closed"],
+        ),
+        (
+            "sick note to review",
+            TaskKind::ConfirmSickNote,
+            day(2026, 12, 4),
+            TaskPriority::High,
+            vec!["sick note confirmed", "closed"],
+        ),
     ];
     for (opener, kind, due_on, priority, closers) in table {
         let opened = effects(&sample(opener), recorded())
@@ -251,6 +305,8 @@ fn reminders_assignments_and_the_end_of_the_objection_period_open_no_task() {
         "warned",
         "decided",
         "closed",
+        "sick note confirmed",
+        "sick note acknowledged",
     ] {
         assert_eq!(effects(&sample(name), recorded()).opens, None, "{name}");
     }
@@ -288,4 +344,26 @@ fn task_ids_follow_the_opening_event() {
     assert_eq!(task_id(event), task_id(event));
     assert_ne!(task_id(event), task_id(Uuid::new_v4()));
     assert_ne!(task_id(event), event);
+}
+
+#[test]
+fn sick_note_tasks_name_the_period_the_document_and_the_doubts() {
+    let told = effects(&sample("sick note recorded"), recorded())
+        .opens
+        .expect("a task");
+    assert_eq!(
+        told.title,
+        "Krankmeldung eingegangen und erfasst: 01.12.2026 bis 05.12.2026"
+    );
+    assert_eq!(told.application_id.as_deref(), Some("d-1"));
+    let review = effects(&sample("sick note to review"), recorded())
+        .opens
+        .expect("a task");
+    assert_eq!(review.title, "Krankmeldung prüfen");
+    assert_eq!(review.application_id.as_deref(), Some("d-2"));
+    assert!(review.checklist.iter().any(|c| c.contains("E-Akte")));
+    assert_eq!(
+        review.checklist.last().map(String::as_str),
+        Some("Zweifel prüfen: no end date found")
+    );
 }
