@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole platform locally, with demo data: PostgreSQL, a private nats-server
 # (port 14222, data in .local/nats), a development OIDC issuer (18080, key in .local/issuer), the
-# intake (50051) and case (50052) services, then loads the demo households with tokens from that
-# issuer. Idempotent: what already runs with the same settings is left running.
+# intake (50051), case (50052) and E-Akte (50053, documents in .local/efile-blobs) services, then
+# loads the demo households with tokens from that issuer. Idempotent: what already runs with the same settings is left running.
 #
 # The services run in development mode (plaintext gRPC, development identities trusted) with OIDC
 # configured, so both tokens and `x-jc-*` development identities work. For this machine only:
@@ -45,7 +45,7 @@ fail_if_dead() {
 # a backtrace (RUST_LIB_BACKTRACE=0; panics still get one), so the message is what one sees.
 ctl() {
   env -u JC_TOKEN -u JC_DEV_ISSUER_DIR -u JC_TENANT -u JC_SUBJECT -u JC_ROLES \
-      -u JC_INTAKE_ADDR -u JC_CASE_ADDR -u JC_CA_FILE RUST_LIB_BACKTRACE=0 \
+      -u JC_INTAKE_ADDR -u JC_CASE_ADDR -u JC_EFILE_ADDR -u JC_CA_FILE RUST_LIB_BACKTRACE=0 \
       target/debug/jobcenterctl "$@"
 }
 
@@ -109,6 +109,10 @@ ISSUER_URL="$(cat "$ISSUER_DIR/issuer-url")"
 # issuer always work and the demo runs the code just built.
 service_settings() {
   local prefix="$1" port="$2" audience="$3"
+  # The E-Akte keeps document content in the local file system here (S3 in production).
+  if [ "$prefix" = JC_EFILE_ ]; then
+    printf '%s\n' "${prefix}BLOBS__LOCAL_ROOT=$LOCAL/efile-blobs"
+  fi
   printf '%s\n' \
     "${prefix}SERVER__GRPC_ADDR=127.0.0.1:$port" \
     "${prefix}SERVER__MODE=development" \
@@ -141,12 +145,14 @@ start_service() {
 }
 start_service intake 50051 JC_INTAKE_ jobcenter-intake
 start_service case 50052 JC_CASE_ jobcenter-case
+start_service efile 50053 JC_EFILE_ jobcenter-efile
 
-log "waiting until both services are SERVING"
+log "waiting until every service is SERVING"
 for _ in $(seq 1 150); do
-  if ctl health 2>/dev/null | grep -c SERVING | grep -q 2; then break; fi
+  if ctl health 2>/dev/null | grep -c SERVING | grep -q 3; then break; fi
   fail_if_dead intake
   fail_if_dead case
+  fail_if_dead efile
   sleep 0.2
 done
 ctl health
@@ -160,12 +166,15 @@ The platform runs, in DEVELOPMENT MODE (plaintext, trusts x-jc-* identities): th
   development OIDC issuer  $ISSUER_URL   (key and issuer-url in .local/issuer)
   intake                   127.0.0.1:50051 (audience jobcenter-intake)
   case                     127.0.0.1:50052 (audience jobcenter-case)
+  efile (the E-Akte)       127.0.0.1:50053 (audience jobcenter-efile; documents in .local/efile-blobs)
 
 Get a token (a caseworker of jc-musterstadt, valid for an hour) and call with it:
   export JC_TOKEN=\$(target/debug/jobcenterctl --tenant jc-musterstadt --subject caseworker-1 --roles caseworker dev-token --dir .local/issuer)
   target/debug/jobcenterctl cases                      # the demo cases
   target/debug/jobcenterctl case <case-id>             # one case
   target/debug/jobcenterctl timeline <case-id>         # what happened on a case
+  target/debug/jobcenterctl documents <case-id>        # the case's E-Akte (the scanned sick note)
+  target/debug/jobcenterctl upload --case <case-id> --type sick-note deploy/local/demo/sick-note-scan.png
   unset JC_TOKEN                                       # back to the development identity
 
 Or let the CLI sign a token per call, as whoever you name:

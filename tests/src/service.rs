@@ -29,17 +29,20 @@ pub enum Service {
     Intake,
     /// `services/case`.
     Case,
+    /// `services/efile`.
+    Efile,
 }
 
 impl Service {
-    /// Both, in start order (case consumes what intake publishes).
-    pub const ALL: [Service; 2] = [Service::Intake, Service::Case];
+    /// All, in start order (case consumes what intake publishes, the E-Akte what case does).
+    pub const ALL: [Service; 3] = [Service::Intake, Service::Case, Service::Efile];
 
     /// The binary's name.
     pub fn binary(self) -> &'static str {
         match self {
             Service::Intake => "intake",
             Service::Case => "case",
+            Service::Efile => "efile",
         }
     }
 
@@ -48,6 +51,7 @@ impl Service {
         match self {
             Service::Intake => intake::ENV_PREFIX,
             Service::Case => case::ENV_PREFIX,
+            Service::Efile => efile::ENV_PREFIX,
         }
     }
 
@@ -56,6 +60,7 @@ impl Service {
         match self {
             Service::Intake => intake::SCHEMA,
             Service::Case => case::SCHEMA,
+            Service::Efile => efile::SCHEMA,
         }
     }
 
@@ -64,6 +69,7 @@ impl Service {
         match self {
             Service::Intake => intake::ACCESS_SCHEMA,
             Service::Case => case::ACCESS_SCHEMA,
+            Service::Efile => efile::ACCESS_SCHEMA,
         }
     }
 
@@ -77,6 +83,7 @@ impl Service {
         match self {
             Service::Intake => intake::authorization::POLICY,
             Service::Case => case::authorization::POLICY,
+            Service::Efile => efile::authorization::POLICY,
         }
     }
 
@@ -85,6 +92,7 @@ impl Service {
         match self {
             Service::Intake => "jobcenter-intake",
             Service::Case => "jobcenter-case",
+            Service::Efile => "jobcenter-efile",
         }
     }
 
@@ -96,6 +104,7 @@ impl Service {
                 case::authorization::POLICY,
                 case::authorization::FEED_POLICY,
             ],
+            Service::Efile => &[efile::authorization::POLICY],
         }
     }
 

@@ -1,10 +1,11 @@
-//! The whole platform for one test: a fresh database, a private NATS server, and the `intake`
-//! and `case` binaries — in development mode (plaintext, development identities) or production
+//! The whole platform for one test: a fresh database, a private NATS server, and the `intake`,
+//! `case` and `efile` binaries (the E-Akte's blobs in a temporary directory) — in development mode (plaintext, development identities) or production
 //! mode (TLS, tokens of a test issuer, partner certificates of a test CA, a health port).
 
 use std::net::SocketAddr;
 
 use jobcenter_proto::case::v1::case_service_client::CaseServiceClient;
+use jobcenter_proto::efile::v1::efile_service_client::EfileServiceClient;
 use jobcenter_proto::intake::v1::intake_service_client::IntakeServiceClient;
 use test_identities::ca::IssuedCertificate;
 use testkit::{TestDatabase, TestNats};
@@ -29,7 +30,7 @@ pub enum Security {
 pub struct SystemOptions {
     /// Development or production mode.
     pub security: Security,
-    /// Settings for both services, applied last (e.g. `TELEMETRY__LOG_FILTER`).
+    /// Settings for every service, applied last (e.g. `TELEMETRY__LOG_FILTER`).
     pub settings: Settings,
 }
 
@@ -37,6 +38,9 @@ pub struct SystemOptions {
 pub struct System {
     intake: ServiceProcess,
     case: ServiceProcess,
+    efile: ServiceProcess,
+    /// The E-Akte's blob store (local file system).
+    blobs: tempfile::TempDir,
     identities: Option<Identities>,
     nats: TestNats,
     db: TestDatabase,
@@ -47,6 +51,7 @@ impl std::fmt::Debug for System {
         f.debug_struct("System")
             .field("intake", &self.intake)
             .field("case", &self.case)
+            .field("efile", &self.efile)
             .field("database", &self.db.name())
             .finish_non_exhaustive()
     }
@@ -86,9 +91,16 @@ impl System {
             ServiceProcess::start(Service::Intake, &db, &nats, &settings(Service::Intake)).await?;
         let case =
             ServiceProcess::start(Service::Case, &db, &nats, &settings(Service::Case)).await?;
+        let blobs = tempfile::tempdir().map_err(HarnessError::Io)?;
+        let efile_settings = Settings::new()
+            .set("BLOBS__LOCAL_ROOT", blobs.path().display().to_string())
+            .merged(&settings(Service::Efile));
+        let efile = ServiceProcess::start(Service::Efile, &db, &nats, &efile_settings).await?;
         Ok(System {
             intake,
             case,
+            efile,
+            blobs,
             identities,
             nats,
             db,
@@ -100,6 +112,7 @@ impl System {
         match service {
             Service::Intake => &self.intake,
             Service::Case => &self.case,
+            Service::Efile => &self.efile,
         }
     }
 
@@ -162,10 +175,26 @@ impl System {
         ))
     }
 
-    /// Stops both services with SIGTERM (case first: it consumes what intake publishes) and
-    /// waits until they exited and their logs are complete. Fails if either exits unsuccessfully.
+    /// An E-Akte client (see [`Self::channel`]).
+    pub async fn efile(
+        &self,
+        client: Option<&IssuedCertificate>,
+    ) -> Result<EfileServiceClient<Channel>, HarnessError> {
+        Ok(EfileServiceClient::new(
+            self.channel(Service::Efile, client).await?,
+        ))
+    }
+
+    /// The E-Akte's blob directory.
+    pub fn blob_root(&self) -> &std::path::Path {
+        self.blobs.path()
+    }
+
+    /// Stops the services with SIGTERM (consumers first: the E-Akte, then case, then intake)
+    /// and waits until they exited and their logs are complete. Fails if one exits
+    /// unsuccessfully.
     pub async fn stop(&mut self) -> Result<(), HarnessError> {
-        for process in [&mut self.case, &mut self.intake] {
+        for process in [&mut self.efile, &mut self.case, &mut self.intake] {
             let status = process.stop().await?;
             if !status.success() {
                 return Err(HarnessError::Exit {

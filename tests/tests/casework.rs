@@ -1,12 +1,14 @@
 //! Casework end to end through the real binaries: an applicant's main application opens a case;
 //! the caseworker reviews it, requests documents, records their arrival and decides; the
 //! applicant objects and the objection is decided; a sick note the applicant sends lands on the
-//! same case as a matter; the applicant follows it all in plain words.
+//! same case, is recorded by itself and filed in the E-Akte as a record; the applicant follows it
+//! all in plain words.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::Days;
 use jobcenter_proto::case::v1 as case_pb;
 use jobcenter_proto::common::v1 as common;
+use jobcenter_proto::efile::v1 as efile_pb;
 use jobcenter_proto::intake::v1 as intake_pb;
 use system_tests::{Caller, Person, System};
 use uuid::Uuid;
@@ -269,6 +271,7 @@ async fn a_sick_note_lands_on_the_applicants_case_and_is_processed() {
         .expect("sick note accepted")
         .into_inner();
     let matter_id = sent.submission.unwrap().application_id;
+    let sent_position = sent.position.clone();
     let with_matter = cases
         .find_case_by_application(staff(case_pb::FindCaseByApplicationRequest {
             application_id: matter_id.clone(),
@@ -282,8 +285,9 @@ async fn a_sick_note_lands_on_the_applicants_case_and_is_processed() {
     assert_eq!(with_matter.case_id, case.case_id);
     assert!(with_matter.application_ids.contains(&matter_id));
 
-    // The caseworker processes it; processing it twice is refused.
-    cases
+    // The platform recorded the period by itself and processed the matter: deciding it again is
+    // refused, the incapacity is on the case, and the caseworker takes note of it.
+    let again = cases
         .decide_matter(staff(case_pb::DecideMatterRequest {
             command: command(&case.case_id),
             application_id: matter_id.clone(),
@@ -291,15 +295,68 @@ async fn a_sick_note_lands_on_the_applicants_case_and_is_processed() {
             note: String::new(),
         }))
         .await
-        .expect("processed");
-    let twice = cases
-        .decide_matter(staff(case_pb::DecideMatterRequest {
-            command: command(&case.case_id),
-            application_id: matter_id,
-            outcome: case_pb::MatterOutcome::Processed as i32,
-            note: String::new(),
+        .expect_err("processed by the platform already");
+    assert_eq!(again.code(), tonic::Code::FailedPrecondition);
+    let incapacities = cases
+        .list_incapacities(staff(case_pb::ListIncapacitiesRequest {
+            case_id: case.case_id.clone(),
+            // The intake position of the sick note: waits for its filing to be applied.
+            min_position: sent_position,
         }))
         .await
-        .expect_err("already processed");
+        .expect("incapacities")
+        .into_inner()
+        .incapacities;
+    assert_eq!(incapacities.len(), 1);
+    let recorded = &incapacities[0];
+    assert_eq!(recorded.record_id, matter_id);
+    assert_eq!(recorded.source, case_pb::IncapacitySource::Form as i32);
+    assert!(recorded.automatic);
+    assert_eq!(recorded.incapacity_from, date(yesterday));
+    cases
+        .acknowledge_sick_note(staff(case_pb::AcknowledgeSickNoteRequest {
+            command: command(&case.case_id),
+            record_id: matter_id.clone(),
+        }))
+        .await
+        .expect("acknowledged");
+    let twice = cases
+        .acknowledge_sick_note(staff(case_pb::AcknowledgeSickNoteRequest {
+            command: command(&case.case_id),
+            record_id: matter_id,
+        }))
+        .await
+        .expect_err("already acknowledged");
     assert_eq!(twice.code(), tonic::Code::FailedPrecondition);
+
+    // The E-Akte files a printable record of the form on the case, once.
+    let mut efile = system.efile(None).await.expect("efile client");
+    let mut record = None;
+    for _ in 0..300 {
+        let file = efile
+            .get_case_file(staff(efile_pb::GetCaseFileRequest {
+                case_id: case.case_id.clone(),
+                min_position: None,
+            }))
+            .await
+            .expect("case file")
+            .into_inner()
+            .documents;
+        if let Some(found) = file
+            .into_iter()
+            .find(|d| d.r#type == efile_pb::DocumentType::SickNote as i32)
+        {
+            record = Some(found);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let record = record.expect("the record of the sick note in the E-Akte");
+    assert_eq!(record.channel, efile_pb::Channel::Generated as i32);
+    assert!(record.tags.contains(&"erstbescheinigung".to_owned()));
+    let content = &record.versions.last().expect("a version").content;
+    assert_eq!(
+        content.as_ref().map(|c| c.media_type.as_str()),
+        Some("application/pdf")
+    );
 }

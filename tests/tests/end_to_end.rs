@@ -111,6 +111,8 @@ async fn ctl(system: &System, args: &[&str]) -> (bool, String) {
         .arg(format!("http://{}", system.address(Service::Intake)))
         .arg("--case")
         .arg(format!("http://{}", system.address(Service::Case)))
+        .arg("--efile")
+        .arg(format!("http://{}", system.address(Service::Efile)))
         .args(args)
         .output()
         .await
@@ -126,7 +128,7 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     let system = System::development().await.expect("system");
 
     let (ok, health) = ctl(&system, &["health"]).await;
-    assert!(ok && health.matches("Serving").count() == 2, "{health}");
+    assert!(ok && health.matches("Serving").count() == 3, "{health}");
 
     let (ok, demo) = ctl(&system, &["demo"]).await;
     assert!(ok, "{demo}");
@@ -144,6 +146,12 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     ] {
         assert!(demo.contains(&format!("({stage})")), "{demo}");
     }
+    // The scanned sick note processed itself; the form's was filed as a record.
+    assert!(
+        demo.contains("read by OCR and recorded on the case"),
+        "{demo}"
+    );
+    assert!(demo.contains("filed in its E-Akte"), "{demo}");
 
     // Loading the demo again changes nothing: the same applications, the same cases.
     let (ok, again) = ctl(&system, &["demo"]).await;
@@ -173,11 +181,16 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
         "{timeline}"
     );
     // The caseworker's own queue (the CLI's default identity): Mustermann's case, assigned by
-    // the demo's rule for A to M, waits for documents; the whole team's queue holds all three.
+    // the demo's rule for A to M, waits for documents, and its scanned sick note was recorded
+    // (the caseworker is told); the whole team's queue holds all three cases.
     let (ok, own) = ctl(&system, &["tasks"]).await;
     assert!(ok, "{own}");
-    assert_eq!(own.lines().count(), 1, "{own}");
-    assert!(own.contains(cases[0]), "{own}");
+    assert_eq!(own.lines().count(), 2, "{own}");
+    assert!(own.lines().all(|line| line.contains(cases[0])), "{own}");
+    assert!(
+        own.contains("Krankmeldung eingegangen und erfasst"),
+        "{own}"
+    );
     let (ok, team) = ctl(&system, &["tasks", "--team", "team-a"]).await;
     assert!(ok, "{team}");
     for case in &cases {
@@ -187,6 +200,22 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     assert!(
         ok && timeline.contains("approved") && timeline.contains("Sick note received"),
         "{timeline}"
+    );
+
+    // The E-Akte of the first case holds the scan, tagged after reading; the second case's
+    // holds the record the platform made of the sick-note form.
+    let (ok, documents) = ctl(&system, &["documents", cases[0]]).await;
+    assert!(ok, "{documents}");
+    assert!(
+        documents.contains("sick_note v1 via scanned_post")
+            && documents.contains("arbeitsunfaehigkeit, erstbescheinigung")
+            && documents.contains("au-mustermann.png"),
+        "{documents}"
+    );
+    let (ok, documents) = ctl(&system, &["documents", cases[1]]).await;
+    assert!(
+        ok && documents.contains("sick_note v1 via generated"),
+        "{documents}"
     );
 
     let (ok, submission) = ctl(
@@ -207,10 +236,13 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     .await;
     assert!(ok, "{verify}");
     // Three applications and a sick note; the assignment rules, three cases opened and assigned
-    // by them, two reviews, a request for documents, a decision and the sick note attached.
+    // by them, two reviews, a request for documents, a decision, and the sick note attached,
+    // its incapacity recorded and the matter processed by the platform, and the scan's
+    // incapacity; in the E-Akte the scan filed, read and tagged, and the form's record filed.
     assert!(
         verify.contains("intake: 4 events in 4 streams")
-            && verify.contains("cases: 12 events in 4 streams")
+            && verify.contains("cases: 15 events in 4 streams")
+            && verify.contains("efile: 4 events in 2 streams")
             && verify.contains("intact"),
         "{verify}"
     );

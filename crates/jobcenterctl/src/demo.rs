@@ -1,6 +1,7 @@
 //! Demo data for a newcomer: a few households apply, their cases open, and the caseworker has
-//! moved them along: one waits for documents, one is decided and has a sick note attached, one
-//! is new.
+//! moved them along: one waits for documents and the scan centre has filed a scanned sick note
+//! on it (read by OCR and recorded on the case by itself), one is decided and the applicant sent
+//! a sick note through the form (recorded, and filed in the E-Akte as a record), one is new.
 //!
 //! Submission and command ids are fixed, so loading the demo twice records nothing new (intake
 //! and the case commands are idempotent).
@@ -9,19 +10,23 @@ use anyhow::Context;
 use chrono::{Days, Utc};
 use jobcenter_proto::case::v1::{
     AssignmentRule, CaseCommand, DecisionOutcome, FindCaseByApplicationRequest,
-    GetAssignmentRulesRequest, IssueDecisionRequest, RequestDocumentsRequest,
-    SetAssignmentRulesRequest, StartReviewRequest, SurnameRange, assignment_rule,
-    case_service_client::CaseServiceClient,
+    GetAssignmentRulesRequest, IssueDecisionRequest, ListIncapacitiesRequest,
+    RequestDocumentsRequest, SetAssignmentRulesRequest, StartReviewRequest, SurnameRange,
+    assignment_rule, case_service_client::CaseServiceClient,
 };
 use jobcenter_proto::common::v1::{Address, Date, Money};
+use jobcenter_proto::efile::v1::efile_service_client::EfileServiceClient;
+use jobcenter_proto::efile::v1::{Channel as ReceiptChannel, DocumentType, GetCaseFileRequest};
 use jobcenter_proto::intake::v1::{
     AttachmentKind, CertificateKind, HouseholdMember, HousingCosts, Income, IncomeKind,
     MainApplication, Person, Relationship, SickNote, SubmitApplicationRequest,
     intake_service_client::IntakeServiceClient, submit_application_request,
 };
+use std::time::{Duration, Instant};
 use tonic::transport::Channel;
 use uuid::Uuid;
 
+use crate::documents;
 use crate::identity::Identity;
 
 fn person(given: &str, family: &str, (year, month, day): (i32, i32, i32)) -> Option<Person> {
@@ -176,6 +181,7 @@ fn date_in(days: i64) -> Option<Date> {
 pub async fn load(
     mut intake: IntakeServiceClient<Channel>,
     mut case: CaseServiceClient<Channel>,
+    mut efile: EfileServiceClient<Channel>,
     identity: &Identity,
 ) -> anyhow::Result<()> {
     set_assignment_rules(&mut case, identity).await?;
@@ -220,8 +226,126 @@ pub async fn load(
             "application {} -> case {case_id} ({what})",
             submission.application_id
         );
+        match progress {
+            Progress::WaitingForDocuments => {
+                let read =
+                    file_scanned_sick_note(&mut case, &mut efile, identity, &case_id).await?;
+                println!("  {read}");
+            }
+            Progress::DecidedWithSickNote => {
+                wait_for_sick_note_record(&mut efile, identity, &case_id).await?;
+                println!("  the sick note form is recorded on the case and filed in its E-Akte");
+            }
+            Progress::New => {}
+        }
     }
     Ok(())
+}
+
+/// The scan of the first household's sick note (Erika Mustermann, 16 to 27 November 2026),
+/// as the scan centre would deliver it (rendered by `testkit::scan`, 200 dpi).
+const SICK_NOTE_SCAN: &[u8] = include_bytes!("../../../deploy/local/demo/sick-note-scan.png");
+
+/// How long the demo waits for the E-Akte to learn of a case or to read a scan.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// The scan centre files the scanned sick note on the case; waits until the OCR has read it and
+/// the case recorded the period (or asked a caseworker to confirm it). Says which.
+async fn file_scanned_sick_note(
+    case: &mut CaseServiceClient<Channel>,
+    efile: &mut EfileServiceClient<Channel>,
+    identity: &Identity,
+    case_id: &str,
+) -> anyhow::Result<String> {
+    let upload_id = Uuid::new_v5(
+        &DEMO_COMMANDS,
+        format!("{case_id}/sick-note-scan").as_bytes(),
+    );
+    let started = Instant::now();
+    let document = loop {
+        let filed = documents::upload(
+            efile,
+            identity,
+            documents::Upload {
+                upload_id: upload_id.to_string(),
+                case_id,
+                doc_type: DocumentType::SickNote,
+                channel: ReceiptChannel::ScannedPost,
+                file_name: "au-mustermann.png",
+                content: SICK_NOTE_SCAN,
+            },
+        )
+        .await;
+        match filed {
+            Ok((document, _)) => break document,
+            // The E-Akte learns of a new case from the case log a moment later.
+            Err(error)
+                if started.elapsed() < PATIENCE
+                    && error
+                        .downcast_ref::<tonic::Status>()
+                        .is_some_and(|s| s.code() == tonic::Code::NotFound) =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => return Err(error.context("filing the demo's scanned sick note")),
+        }
+    };
+    while started.elapsed() < PATIENCE {
+        let recorded = case
+            .list_incapacities(identity.request(ListIncapacitiesRequest {
+                case_id: case_id.to_owned(),
+                min_position: None,
+            })?)
+            .await
+            .context("reading the case's incapacities")?
+            .into_inner()
+            .incapacities;
+        if recorded.iter().any(|r| r.record_id == document.document_id) {
+            return Ok(format!(
+                "scanned sick note {} read by OCR and recorded on the case",
+                document.document_id
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(format!(
+        "scanned sick note {} filed; the case has not recorded it (see `jobcenterctl tasks`)",
+        document.document_id
+    ))
+}
+
+/// Waits until the E-Akte has filed the record of the form sick note of the case.
+async fn wait_for_sick_note_record(
+    efile: &mut EfileServiceClient<Channel>,
+    identity: &Identity,
+    case_id: &str,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    while started.elapsed() < PATIENCE {
+        let file = efile
+            .get_case_file(identity.request(GetCaseFileRequest {
+                case_id: case_id.to_owned(),
+                min_position: None,
+            })?)
+            .await;
+        match file {
+            Ok(file)
+                if file
+                    .get_ref()
+                    .documents
+                    .iter()
+                    .any(|d| d.r#type == DocumentType::SickNote as i32) =>
+            {
+                return Ok(());
+            }
+            Ok(_) => {}
+            // Not known to the E-Akte yet.
+            Err(status) if status.code() == tonic::Code::NotFound => {}
+            Err(status) => return Err(status).context("reading the demo case's E-Akte"),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    anyhow::bail!("the E-Akte did not file the demo's sick note form within {PATIENCE:?}")
 }
 
 /// The demo jobcenter's rules: surnames A to M go to `caseworker-1` (the CLI's default

@@ -7,6 +7,7 @@
 
 mod demo;
 mod dev_issuer;
+mod documents;
 mod identity;
 mod print;
 mod verify;
@@ -21,6 +22,7 @@ use jobcenter_proto::case::v1::{
     ListCasesRequest, ListTasksRequest, case_service_client::CaseServiceClient,
 };
 use jobcenter_proto::common::v1::Position;
+use jobcenter_proto::efile::v1::{GetCaseFileRequest, efile_service_client::EfileServiceClient};
 use jobcenter_proto::intake::v1::{
     GetSubmissionRequest, intake_service_client::IntakeServiceClient,
 };
@@ -40,6 +42,9 @@ struct Cli {
     /// Address of the case service.
     #[arg(long, env = "JC_CASE_ADDR", default_value = "http://127.0.0.1:50052")]
     case: String,
+    /// Address of the E-Akte.
+    #[arg(long, env = "JC_EFILE_ADDR", default_value = "http://127.0.0.1:50053")]
+    efile: String,
     /// CA certificate (PEM) the services' TLS certificates are checked against, for
     /// `https://` addresses.
     #[arg(long, env = "JC_CA_FILE", global = true)]
@@ -52,7 +57,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Checks grpc.health.v1 of both services.
+    /// Checks grpc.health.v1 of every service.
     Health,
     /// Submits a few demo applications (idempotent: running it twice changes nothing).
     Demo,
@@ -94,6 +99,26 @@ enum Command {
         #[arg(long)]
         team: Option<String>,
     },
+    /// Lists a case's E-Akte in order of receipt.
+    Documents {
+        /// The case's UUID.
+        case_id: String,
+    },
+    /// Files a document (PDF, PNG, JPEG or TIFF) into a case's E-Akte.
+    Upload {
+        /// The case's UUID.
+        #[arg(long)]
+        case: String,
+        /// sick-note, decision-letter, bank-statement, rental-contract, payslip,
+        /// identity-document, letter or other.
+        #[arg(long = "type")]
+        doc_type: String,
+        /// portal, app, scanned-post or partner-system.
+        #[arg(long, default_value = "scanned-post")]
+        channel: String,
+        /// The file.
+        file: PathBuf,
+    },
     /// Recomputes every hash chain of the services' logs from PostgreSQL (auditors).
     Verify {
         /// PostgreSQL URL of the platform's database, as the read-only auditor role
@@ -106,7 +131,7 @@ enum Command {
         )]
         database_url: String,
         /// Schemas holding the logs.
-        #[arg(long, value_delimiter = ',', default_value = "intake,cases")]
+        #[arg(long, value_delimiter = ',', default_value = "intake,cases,efile")]
         schemas: Vec<String>,
     },
     /// A development OIDC issuer for the local demo (never for production).
@@ -161,7 +186,11 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Health => {
-            for (name, addr) in [("intake", &cli.intake), ("case", &cli.case)] {
+            for (name, addr) in [
+                ("intake", &cli.intake),
+                ("case", &cli.case),
+                ("efile", &cli.efile),
+            ] {
                 let channel = connect(addr, cli.ca_file.as_deref()).await?;
                 let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
                 let reply = health
@@ -177,7 +206,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let intake =
                 IntakeServiceClient::new(connect(&cli.intake, cli.ca_file.as_deref()).await?);
             let case = CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
-            demo::load(intake, case, &cli.identity).await?;
+            let efile = EfileServiceClient::new(connect(&cli.efile, cli.ca_file.as_deref()).await?);
+            demo::load(intake, case, efile, &cli.identity).await?;
         }
         Command::Submission { submission_id } => {
             let mut intake =
@@ -286,6 +316,47 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             for entry in reply.into_inner().entries {
                 print::timeline_entry(&entry);
             }
+        }
+        Command::Documents { case_id } => {
+            let mut efile =
+                EfileServiceClient::new(connect(&cli.efile, cli.ca_file.as_deref()).await?);
+            let reply = efile
+                .get_case_file(cli.identity.request(GetCaseFileRequest {
+                    case_id,
+                    min_position: None,
+                })?)
+                .await?;
+            for document in reply.into_inner().documents {
+                print::document(&document);
+            }
+        }
+        Command::Upload {
+            case,
+            doc_type,
+            channel,
+            file,
+        } => {
+            let content =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let mut efile =
+                EfileServiceClient::new(connect(&cli.efile, cli.ca_file.as_deref()).await?);
+            let (document, already_filed) = documents::upload(
+                &mut efile,
+                &cli.identity,
+                documents::Upload {
+                    upload_id: uuid::Uuid::new_v4().to_string(),
+                    case_id: &case,
+                    doc_type: documents::document_type(&doc_type)?,
+                    channel: documents::channel(&channel)?,
+                    file_name: &documents::file_name(&file),
+                    content: &content,
+                },
+            )
+            .await?;
+            if already_filed {
+                println!("identical content is already on the case:");
+            }
+            print::document(&document);
         }
         Command::Tasks { team } => {
             let mut client =

@@ -87,3 +87,40 @@ pub fn task(task: &Task) {
         task.case_id, task.title
     );
 }
+
+/// One document of a case file: receipt, type, version, how it came, tags, hash, name.
+pub fn document(document: &jobcenter_proto::efile::v1::Document) {
+    use jobcenter_proto::efile::v1::{Channel, DocumentType};
+    let kind = DocumentType::try_from(document.r#type)
+        .map(|t| {
+            t.as_str_name()
+                .trim_start_matches("DOCUMENT_TYPE_")
+                .to_lowercase()
+        })
+        .unwrap_or_default();
+    let channel = Channel::try_from(document.channel)
+        .map(|c| {
+            c.as_str_name()
+                .trim_start_matches("CHANNEL_")
+                .to_lowercase()
+        })
+        .unwrap_or_default();
+    let current = document.versions.last().and_then(|v| v.content.as_ref());
+    let (sha, name) = current
+        .map(|c| (c.sha256.get(..12).unwrap_or_default(), c.file_name.as_str()))
+        .unwrap_or_default();
+    let state = if document.deleted {
+        " [deleted]"
+    } else if document.legal_hold {
+        " [legal hold]"
+    } else {
+        ""
+    };
+    println!(
+        "{}  {}  {kind} v{} via {channel}  [{}]  sha256 {sha}…  {name}{state}",
+        timestamp(document.received_at.as_ref()),
+        document.document_id,
+        document.versions.len(),
+        document.tags.join(", "),
+    );
+}

@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use super::IssuerError;
 use super::key::SigningKey;
 
-/// The audiences a token names unless told otherwise: both services of the platform.
-pub const DEFAULT_AUDIENCES: [&str; 2] = ["jobcenter-intake", "jobcenter-case"];
+/// The audiences a token names unless told otherwise: every service of the platform.
+pub const DEFAULT_AUDIENCES: [&str; 3] = ["jobcenter-intake", "jobcenter-case", "jobcenter-efile"];
 /// Lifetime of a token unless told otherwise, in seconds.
 pub const DEFAULT_TTL_SECS: i64 = 300;
 /// Realm roles every Keycloak token carries besides the application's.
