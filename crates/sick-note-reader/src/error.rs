@@ -45,6 +45,15 @@ pub enum ReadError {
         /// The installed languages, comma-separated.
         installed: String,
     },
+    /// The image declares more pixels than are ever decoded ([`crate::dimensions::MAX_IMAGE_PIXELS`]):
+    /// refused before decoding, so a small file cannot make the reader allocate gigabytes.
+    #[error("the image declares {width} x {height} pixels, more than is read")]
+    TooLarge {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+    },
     /// The PDF rendered to no page image.
     #[error("the PDF has no page")]
     NoPages,

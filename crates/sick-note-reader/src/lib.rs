@@ -9,6 +9,7 @@
 //! log the scan's text. Both are health and personal data the jobcenter must not hold.
 
 pub mod config;
+pub mod dimensions;
 pub mod error;
 pub mod extract;
 mod ocr;

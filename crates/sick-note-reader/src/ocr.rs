@@ -15,6 +15,7 @@ use tokio::process::Command;
 use tokio::time::Instant;
 
 use crate::config::ReaderConfig;
+use crate::dimensions;
 use crate::error::ReadError;
 use crate::page::OcrPage;
 use crate::tsv;
@@ -77,6 +78,14 @@ pub async fn recognise(
     let dir = tempfile::Builder::new().prefix("sick-note-").tempdir()?;
     let images = match input {
         Input::Image(extension) => {
+            if let Some(size) =
+                dimensions::declared(bytes).filter(|&size| dimensions::too_large(size))
+            {
+                return Err(ReadError::TooLarge {
+                    width: size.0,
+                    height: size.1,
+                });
+            }
             let path = dir.path().join(format!("scan.{extension}"));
             tokio::fs::write(&path, bytes).await?;
             vec![path]

@@ -98,3 +98,35 @@ async fn no_more_processes_run_at_once_than_configured() {
         "the stand-in does detect overlapping runs"
     );
 }
+
+#[tokio::test]
+async fn an_image_declaring_too_many_pixels_is_refused_before_any_process_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let ran = dir.path().join("ran");
+    let program = fake_tesseract(
+        dir.path(),
+        &format!("touch {}\nprintf '{TSV_HEADER}\\n'", ran.display()),
+    );
+    let reader = Reader::new(ReaderConfig {
+        tesseract: program,
+        ..ReaderConfig::default()
+    });
+    // A PNG header declaring 40,000 x 40,000 pixels: a few bytes that would decode to gigabytes.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&40_000u32.to_be_bytes());
+    bomb.extend_from_slice(&40_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 0, 0, 0, 0]);
+
+    let error = reader.read(&bomb, "image/png").await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReadError::TooLarge {
+                width: 40_000,
+                height: 40_000
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(!ran.exists(), "Tesseract was started for the bomb");
+}
