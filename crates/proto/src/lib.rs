@@ -34,3 +34,10 @@ pub mod efile {
         tonic::include_proto!("jobcenter.efile.v1");
     }
 }
+
+/// `jobcenter.appointment.v1`: appointments (calendars, booking, invitations).
+pub mod appointment {
+    pub mod v1 {
+        tonic::include_proto!("jobcenter.appointment.v1");
+    }
+}
