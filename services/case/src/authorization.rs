@@ -105,6 +105,7 @@ pub const POLICY: RpcPolicy = RpcPolicy {
             grants: READ_CASE,
             reads_social_data: true,
         },
+        command("AssessMissedAppointment", WORK_CASE),
     ],
 };
 

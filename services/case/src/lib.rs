@@ -13,8 +13,10 @@
 //! (`docs/casework/work-queue.md`, `docs/casework/assignment-and-deadlines.md`); and the sick
 //! notes' part: the `sick_notes` reactor (the E-Akte's readings of scanned sick notes →
 //! `IncapacityRecorded` or `SickNoteReviewRequested`) and the `incapacities` projection
-//! (`docs/casework/sick-notes.md`). The same server streams the case feed for partner systems ([`feed`],
-//! `jobcenter.case.v1.CaseFeedService`).
+//! (`docs/casework/sick-notes.md`); and the appointments' part: the `appointments` reactor (the
+//! appointment service's bookings, changes and no-shows → `AppointmentNoted` and
+//! `MissedAppointmentAssessmentRequested`, `docs/casework/appointments.md`). The same server
+//! streams the case feed for partner systems ([`feed`], `jobcenter.case.v1.CaseFeedService`).
 
 pub mod api;
 pub mod authorization;
@@ -251,10 +253,11 @@ impl Application {
         )?;
         let nats = platform::nats::connect(&config.nats).await?;
         let js = async_nats::jetstream::new(nats);
-        // The streams must exist before consumers attach (intake and the E-Akte may start later
-        // than us).
+        // The streams must exist before consumers attach (intake, the E-Akte and the appointment
+        // service may start later than us).
         eventlog::wire::ensure_stream(&js, INTAKE_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, reactors::sick_notes::EFILE_SERVICE).await?;
+        eventlog::wire::ensure_stream(&js, reactors::appointments::APPOINTMENT_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
@@ -344,6 +347,7 @@ impl Application {
         let view = tokio::spawn(view.run(tasks.clone()));
         let mut work_queue = self.spawn_work_queue(&tasks);
         work_queue.extend(self.spawn_sick_notes(&tasks));
+        work_queue.push(self.spawn_appointments(&tasks));
         // On `cancel` itself, not `tasks`: the feed's streams must end before the server's
         // drain can finish, and `tasks` is cancelled only after it.
         let feed_listener = tokio::spawn(self.feed_listener.run(cancel.clone()));
@@ -487,6 +491,24 @@ impl Application {
             ("sick_notes", tokio::spawn(reactor.run(tasks.clone()))),
             ("incapacities", tokio::spawn(view.run(tasks.clone()))),
         ]
+    }
+}
+
+impl Application {
+    /// Spawns the appointments' reactor (the appointment service's events → the cases) on
+    /// `tasks`.
+    fn spawn_appointments(&self, tasks: &CancellationToken) -> (&'static str, WorkQueueTask) {
+        let reactor = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            reactors::appointments::APPOINTMENT_SERVICE,
+            reactors::appointments::AppointmentReactor::new(self.commands(), self.clock.clone()),
+        );
+        (
+            reactors::appointments::NAME,
+            tokio::spawn(reactor.run(tasks.clone())),
+        )
     }
 }
 

@@ -2,8 +2,9 @@
 //! the domain or query a read model, convert back. Queries ([`queries`]) run inside the
 //! read-access log; commands ([`commands`]) go through [`crate::commands::CaseCommands`]; the
 //! work queue, assignment rules and absences live in [`work_queue`], the sick notes in
-//! [`sick_notes`].
+//! [`sick_notes`], the assessment of missed appointments in [`appointments`].
 
+mod appointments;
 mod commands;
 mod convert;
 mod queries;
@@ -301,5 +302,13 @@ impl CaseService for CaseApi {
         request: Request<proto::ListIncapacitiesRequest>,
     ) -> Result<Response<proto::ListIncapacitiesResponse>, Status> {
         sick_notes::list_incapacities(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn assess_missed_appointment(
+        &self,
+        request: Request<proto::AssessMissedAppointmentRequest>,
+    ) -> Result<Response<proto::AssessMissedAppointmentResponse>, Status> {
+        appointments::assess_missed_appointment(self, request).await
     }
 }

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use jobcenter_proto::case::v1 as proto;
 
+use super::appointments::{self, Appointments, Assessment};
 use super::codec;
 use super::dates;
 use super::events::Event;
@@ -49,6 +50,8 @@ pub struct Case {
     pub fired: BTreeSet<(i32, NaiveDate)>,
     /// Sick notes recorded, and scanned ones under a caseworker's review.
     pub sick_notes: SickNotes,
+    /// The appointments the case heard of, and the assessments of missed ones.
+    pub appointments: Appointments,
     /// The stream version of the last event folded.
     pub version: i32,
 }
@@ -84,6 +87,7 @@ impl Case {
                 assignment: None,
                 fired: BTreeSet::new(),
                 sick_notes: SickNotes::default(),
+                appointments: Appointments::default(),
                 version,
             });
         };
@@ -117,6 +121,9 @@ impl Case {
             Event::IncapacityRecorded(_)
             | Event::SickNoteReviewRequested(_)
             | Event::SickNoteAcknowledged(_) => case.sick_notes.evolve(event),
+            Event::AppointmentNoted(_)
+            | Event::MissedAppointmentAssessmentRequested(_)
+            | Event::MissedAppointmentAssessed(_) => case.appointments.evolve(event),
             _ => {}
         }
         Some(case)
@@ -182,6 +189,12 @@ pub enum Command {
         kind: proto::DeadlineKind,
         due_on: NaiveDate,
     },
+    /// A change of one of the case's appointments (the `appointments` reactor).
+    NoteAppointment(proto::AppointmentNoted),
+    /// A missed appointment without a reason is to be assessed (the `appointments` reactor).
+    RequestMissedAppointmentAssessment(proto::MissedAppointmentAssessmentRequested),
+    /// A caseworker assessed a missed appointment.
+    AssessMissedAppointment(Assessment),
 }
 
 /// Why a command was refused; the message is for the caller.
@@ -202,6 +215,9 @@ pub enum CommandError {
     /// The sick note is not where the command needs it.
     #[error(transparent)]
     SickNote(#[from] sick_notes::SickNoteRefusal),
+    /// The missed appointment is not where the assessment needs it.
+    #[error(transparent)]
+    Appointment(#[from] appointments::AppointmentRefusal),
 }
 
 /// Decides `command` on `case` on `today`, counting with the jobcenter's `periods`. An empty
@@ -288,6 +304,13 @@ pub fn decide(
         }
         Command::AcknowledgeSickNote { record_id } => {
             Ok(sick_notes::decide_acknowledgement(case, record_id)?)
+        }
+        Command::NoteAppointment(noted) => Ok(appointments::decide_note(case, noted)),
+        Command::RequestMissedAppointmentAssessment(request) => {
+            Ok(appointments::decide_assessment_request(case, request))
+        }
+        Command::AssessMissedAppointment(assessment) => {
+            Ok(appointments::decide_assessment(case, assessment)?)
         }
         Command::DecideMatter {
             application_id,

@@ -13,6 +13,20 @@ pub fn legal_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Berlin).date_naive()
 }
 
+/// The moment `at` as caseworkers write it, in Berlin: "30.03.2026, 09:00 Uhr".
+pub fn german_moment(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Berlin)
+        .format("%d.%m.%Y, %H:%M Uhr")
+        .to_string()
+}
+
+/// The moment `at` in Berlin, as the timeline writes it: "2026-03-30 09:00".
+pub fn berlin_moment(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Berlin)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// A date as the proto `Date`.
 pub fn to_proto(day: NaiveDate) -> common::Date {
     common::Date {
@@ -70,6 +84,21 @@ mod tests {
             legal_day(at),
             NaiveDate::from_ymd_opt(2026, 7, 1).expect("day")
         );
+    }
+
+    #[test]
+    fn moments_are_written_in_berlin_time_across_the_clock_change() {
+        // 08:00 UTC is 09:00 CET in March before the change, 10:00 CEST after it.
+        let winter = DateTime::parse_from_rfc3339("2026-03-27T08:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(german_moment(winter), "27.03.2026, 09:00 Uhr");
+        assert_eq!(berlin_moment(winter), "2026-03-27 09:00");
+        let summer = DateTime::parse_from_rfc3339("2026-03-30T08:00:00Z")
+            .expect("time")
+            .with_timezone(&Utc);
+        assert_eq!(german_moment(summer), "30.03.2026, 10:00 Uhr");
+        assert_eq!(berlin_moment(summer), "2026-03-30 10:00");
     }
 
     #[test]

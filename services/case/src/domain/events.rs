@@ -35,6 +35,9 @@ pub enum Event {
     IncapacityRecorded(proto::IncapacityRecorded),
     SickNoteReviewRequested(proto::SickNoteReviewRequested),
     SickNoteAcknowledged(proto::SickNoteAcknowledged),
+    AppointmentNoted(proto::AppointmentNoted),
+    MissedAppointmentAssessmentRequested(proto::MissedAppointmentAssessmentRequested),
+    MissedAppointmentAssessed(proto::MissedAppointmentAssessed),
 }
 
 /// Expands to the table of (variant, recorded type name) in one place.
@@ -92,6 +95,9 @@ event_types! {
     IncapacityRecorded => "case.IncapacityRecorded",
     SickNoteReviewRequested => "case.SickNoteReviewRequested",
     SickNoteAcknowledged => "case.SickNoteAcknowledged",
+    AppointmentNoted => "case.AppointmentNoted",
+    MissedAppointmentAssessmentRequested => "case.MissedAppointmentAssessmentRequested",
+    MissedAppointmentAssessed => "case.MissedAppointmentAssessed",
 }
 
 impl Event {
@@ -140,13 +146,32 @@ mod tests {
             Event::SickNoteAcknowledged(proto::SickNoteAcknowledged {
                 record_id: "r".into(),
             }),
+            Event::AppointmentNoted(proto::AppointmentNoted {
+                appointment_id: "p".into(),
+                change: proto::AppointmentChange::Booked as i32,
+                reference: "K7MX4-QTR9B".into(),
+                ..Default::default()
+            }),
+            Event::MissedAppointmentAssessmentRequested(
+                proto::MissedAppointmentAssessmentRequested {
+                    appointment_id: "p".into(),
+                    invitation: true,
+                    ..Default::default()
+                },
+            ),
+            Event::MissedAppointmentAssessed(proto::MissedAppointmentAssessed {
+                appointment_id: "p".into(),
+                outcome: proto::MissedAppointmentOutcome::GoodReason as i32,
+                note: "krank".into(),
+                reference: "K7MX4-QTR9B".into(),
+            }),
         ];
         for event in events {
             let back = Event::decode(event.event_type(), &event.encode());
             assert_eq!(back, Ok(Some(event)));
         }
         assert_eq!(Event::decode("case.FromTheFuture", &[]), Ok(None));
-        assert_eq!(Event::TYPES.len(), 18);
+        assert_eq!(Event::TYPES.len(), 21);
         assert!(Event::TYPES.contains(&CASE_OPENED));
     }
 }

@@ -1,9 +1,10 @@
 //! The case domain: ids, opening a case ([`decide_open`]), the case aggregate ([`case`]), the
 //! lifecycle of a main application ([`lifecycle`]), the recorded events ([`events`]), legal days
 //! ([`dates`]), the timeline wording, the work queue's tasks ([`tasks`]), the assignment rules
-//! and absences ([`assignment`]) and sick notes ([`sick_notes`]). Pure: no I/O, unit-tested
-//! beside the code.
+//! and absences ([`assignment`]), sick notes ([`sick_notes`]) and appointments
+//! ([`appointments`]). Pure: no I/O, unit-tested beside the code.
 
+pub mod appointments;
 pub mod assignment;
 pub mod case;
 pub mod codec;

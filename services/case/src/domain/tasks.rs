@@ -30,6 +30,8 @@ pub const PROMPT_DAYS: u64 = 7;
 pub const MATTER_DAYS: u64 = 14;
 /// Days to process a sick note (from its receipt): appointments in the period are at stake.
 pub const SICK_NOTE_DAYS: u64 = 3;
+/// Days to assess a missed appointment (from the request): long enough to hear the applicant.
+pub const ASSESS_MISSED_DAYS: u64 = 7;
 /// Months to decide an objection (§ 88 (2) SGG: an action for failure to act after three).
 pub const OBJECTION_MONTHS: u32 = 3;
 
@@ -250,9 +252,77 @@ pub fn effects(event: &Event, recorded_on: NaiveDate) -> Effects {
             },
             opens: None,
         },
+        Event::MissedAppointmentAssessmentRequested(e) => Effects::opens(missed_appointment_task(
+            e,
+            after(recorded_on, ASSESS_MISSED_DAYS),
+        )),
+        Event::MissedAppointmentAssessed(e) => Effects {
+            closes: Closing::Matter {
+                kind: TaskKind::AssessMissedAppointment,
+                application_id: e.appointment_id.clone(),
+            },
+            opens: None,
+        },
         Event::CaseAssigned(_)
         | Event::AssignmentRulesSet(_)
-        | Event::CaseworkerAbsenceRecorded(_) => Effects::NONE,
+        | Event::CaseworkerAbsenceRecorded(_)
+        | Event::AppointmentNoted(_) => Effects::NONE,
+    }
+}
+
+/// The task a missed appointment brings: for a Meldetermin the hearing and the decision on
+/// § 32 SGB II (high priority: a legal consequence is at stake), otherwise the decision on a new
+/// appointment. Its `application_id` is the appointment id that AssessMissedAppointment takes.
+fn missed_appointment_task(
+    e: &proto::MissedAppointmentAssessmentRequested,
+    due_on: NaiveDate,
+) -> Opening {
+    let kind = proto::AppointmentKind::try_from(e.kind).unwrap_or_default();
+    let meldetermin = e.invitation || kind == proto::AppointmentKind::Meldetermin;
+    let which = match e.reference.as_str() {
+        "" => String::new(),
+        reference => format!(" {reference}"),
+    };
+    let when = e
+        .missed_start
+        .as_ref()
+        .and_then(super::to_utc)
+        .map(|at| format!(" am {}", dates::german_moment(at)))
+        .unwrap_or_default();
+    let (title, checklist, priority) = if meldetermin {
+        (
+            format!("Meldeversäumnis prüfen (§ 32 SGB II): Meldetermin{which}{when}"),
+            ASSESS_MELDETERMIN,
+            TaskPriority::High,
+        )
+    } else {
+        (
+            format!(
+                "Versäumten Termin prüfen: {}{which}{when}",
+                appointment_kind_title(kind)
+            ),
+            ASSESS_MISSED_APPOINTMENT,
+            TaskPriority::Normal,
+        )
+    };
+    Opening {
+        kind: TaskKind::AssessMissedAppointment,
+        title,
+        checklist: texts(checklist),
+        due_on,
+        priority,
+        application_id: Some(e.appointment_id.clone()),
+    }
+}
+
+/// The kind of an appointment as a task names it.
+fn appointment_kind_title(kind: proto::AppointmentKind) -> &'static str {
+    match kind {
+        proto::AppointmentKind::FirstMeeting => "Erstgespräch",
+        proto::AppointmentKind::Counselling => "Beratungstermin",
+        proto::AppointmentKind::Placement => "Vermittlungstermin",
+        proto::AppointmentKind::Meldetermin => "Meldetermin",
+        proto::AppointmentKind::Other | proto::AppointmentKind::Unspecified => "Termin",
     }
 }
 
@@ -388,6 +458,21 @@ const SICK_NOTE_RECORDED: &[&str] = &[
     "Erfassten Zeitraum zur Kenntnis nehmen",
     "Eingang bis zum dritten Krankheitstag prüfen (§ 56 SGB II)",
     "Termine im Zeitraum absagen",
+];
+/// A missed Meldetermin: the hearing first, then the decision on § 32 SGB II.
+const ASSESS_MELDETERMIN: &[&str] = &[
+    "Zugang der Einladung mit Rechtsfolgenbelehrung prüfen",
+    "Anhören: Gelegenheit geben, einen wichtigen Grund zu nennen (§ 24 SGB X)",
+    "Wichtigen Grund prüfen (z. B. Arbeitsunfähigkeit am Termintag: Krankmeldungen im Fall)",
+    "Entscheiden, ob ein Meldeversäumnis nach § 32 SGB II vorliegt",
+    "Bei Bedarf neuen Termin vereinbaren",
+    "Bewertung erfassen",
+];
+/// Another missed appointment: no legal consequence, a new appointment perhaps.
+const ASSESS_MISSED_APPOINTMENT: &[&str] = &[
+    "Kontakt aufnehmen und nach dem Grund fragen",
+    "Über einen neuen Termin entscheiden",
+    "Bewertung erfassen",
 ];
 const ABSENCE_NOTICE: &[&str] = &[
     "Zeitraum und Erreichbarkeit prüfen (§ 7b SGB II)",

@@ -5,6 +5,8 @@ use jobcenter_proto::common::v1::Date;
 
 use super::{Event, to_utc};
 
+mod appointment_wording;
+
 /// Describes one event of a case in plain words.
 pub fn describe(event: &Event) -> String {
     match event {
@@ -84,6 +86,11 @@ pub fn describe(event: &Event) -> String {
             "Caseworker took note of the sick note {} the platform recorded",
             short_id(&e.record_id)
         ),
+        Event::AppointmentNoted(e) => appointment_wording::noted(e),
+        Event::MissedAppointmentAssessmentRequested(e) => {
+            appointment_wording::assessment_requested(e)
+        }
+        Event::MissedAppointmentAssessed(e) => appointment_wording::assessed(e),
     }
 }
 

@@ -557,20 +557,27 @@ pub const EFILE: &str = "efile";
 /// name `efile`) and relayed into the test's NATS as the efile service would, so tests append
 /// the E-Akte's events themselves. The relay stops with the app.
 pub async fn efile_log(app: &TestApp) -> eventlog::EventLog {
-    eventlog::EventLog::install(app.db.owner_pool(), EFILE)
+    service_log(app, EFILE).await
+}
+
+/// Another service's event log without that service: installed in the test's database (schema
+/// and log name `service`) and relayed into the test's NATS (`EV_<SERVICE>`) as the service
+/// would, so tests append its events themselves. The relay stops with the app.
+pub async fn service_log(app: &TestApp, service: &str) -> eventlog::EventLog {
+    eventlog::EventLog::install(app.db.owner_pool(), service)
         .await
-        .expect("efile log installed");
-    let log = eventlog::EventLog::new(app.db.worker_pool().clone(), EFILE).expect("efile log");
+        .expect("service log installed");
+    let log = eventlog::EventLog::new(app.db.worker_pool().clone(), service).expect("service log");
     let js = async_nats::jetstream::new(
         async_nats::connect(app.nats.url())
             .await
             .expect("nats connect"),
     );
-    eventlog::wire::ensure_stream(&js, EFILE)
+    eventlog::wire::ensure_stream(&js, service)
         .await
-        .expect("efile stream");
+        .expect("service stream");
     let relay =
-        eventlog::relay::Relay::new(log.clone(), js, eventlog::relay::RelayConfig::new(EFILE));
+        eventlog::relay::Relay::new(log.clone(), js, eventlog::relay::RelayConfig::new(service));
     tokio::spawn(relay.run(app.cancel.child_token()));
     log
 }
@@ -616,4 +623,96 @@ pub async fn sick_notes_reactor_reached(app: &TestApp, at: eventlog::LogPosition
     .await
     .expect("checkpoint readable");
     assert!(reached, "the sick_notes reactor did not reach {at:?}");
+}
+
+/// The appointment service's log name, service name and JetStream stream (`EV_APPOINTMENT`), as
+/// the case service consumes it.
+pub const APPOINTMENT: &str = "appointment";
+
+/// The appointment service's event log without the appointment service (see [`service_log`]).
+pub async fn appointment_log(app: &TestApp) -> eventlog::EventLog {
+    service_log(app, APPOINTMENT).await
+}
+
+/// Appends `payload` as `appointment.<event_type>` of `tenant` to the stream of appointment
+/// `appointment_id` (`appointment-<id>`, at whatever version comes next), with `case_id` in its
+/// metadata as the appointment service writes it; returns where it landed.
+pub async fn append_appointment_event(
+    log: &eventlog::EventLog,
+    tenant: &str,
+    appointment_id: uuid::Uuid,
+    case_id: Option<&str>,
+    event_type: &str,
+    payload: &impl prost::Message,
+) -> eventlog::AppendOutcome {
+    log.append(eventlog::AppendCommand {
+        command_id: uuid::Uuid::new_v4(),
+        stream_id: format!("appointment-{appointment_id}"),
+        tenant_id: tenant.to_owned(),
+        expected: eventlog::ExpectedVersion::Any,
+        events: vec![eventlog::NewEvent {
+            event_type: format!("appointment.{event_type}"),
+            schema_version: 1,
+            payload: payload.encode_to_vec(),
+            metadata: eventlog::EventMetadata {
+                actor: Some("appointment".to_owned()),
+                case_id: case_id.map(str::to_owned),
+                ..Default::default()
+            },
+        }],
+    })
+    .await
+    .expect("appointment event appended")
+}
+
+/// Waits until the case service's `appointments` reactor has taken in the appointment log up
+/// to `at` (its checkpoint), for at most 15 s.
+pub async fn appointments_reactor_reached(app: &TestApp, at: eventlog::LogPosition) {
+    let reached = projection::wait_for(
+        app.db.worker_pool(),
+        case::SCHEMA,
+        case::reactors::appointments::NAME,
+        at,
+        std::time::Duration::from_secs(15),
+    )
+    .await
+    .expect("checkpoint readable");
+    assert!(reached, "the appointments reactor did not reach {at:?}");
+}
+
+/// The descriptions of the case's timeline entries of `event_type`, in order (as a caseworker
+/// of `tenant` reads them).
+pub async fn timeline_of(
+    app: &mut TestApp,
+    tenant: &str,
+    case_id: &str,
+    event_type: &str,
+) -> Result<Vec<String>, tonic::Status> {
+    let mut descriptions = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = app
+            .cases
+            .get_case_timeline(as_caller(
+                proto::GetCaseTimelineRequest {
+                    case_id: case_id.into(),
+                    page_size: 0,
+                    page_token,
+                },
+                tenant,
+                "caseworker",
+            ))
+            .await?
+            .into_inner();
+        descriptions.extend(
+            page.entries
+                .into_iter()
+                .filter(|entry| entry.event_type == event_type)
+                .map(|entry| entry.description),
+        );
+        if page.next_page_token.is_empty() {
+            return Ok(descriptions);
+        }
+        page_token = page.next_page_token;
+    }
 }
