@@ -3,7 +3,9 @@
 //! local wall-clock times in Europe/Berlin; [`super::slots`] turns them into instants.
 //!
 //! A configuration is checked as a whole by [`super::validation::validate`] before it is
-//! stored; the types here only hold it.
+//! stored; the types here only hold it. They are also the settings' format (the service reads
+//! them from TOML), so they refuse unknown fields: a misspelt key stops the start instead of
+//! being ignored.
 
 use std::fmt;
 
@@ -16,6 +18,7 @@ use super::wording::Language;
 
 /// A postal address of an office, as applicants read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Address {
     /// Street and house number.
     pub street: String,
@@ -33,6 +36,7 @@ impl fmt::Display for Address {
 
 /// An office of the jobcenter, where in-person appointments take place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Office {
     /// The office's id.
     pub id: OfficeId,
@@ -49,6 +53,7 @@ pub struct Office {
 /// One opening interval on a weekday, in local wall-clock time; a weekday may have several
 /// (morning and afternoon).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpeningInterval {
     /// The weekday it recurs on.
     pub weekday: Weekday,
@@ -60,6 +65,7 @@ pub struct OpeningInterval {
 
 /// A team of an office, serving some of the appointment types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Team {
     /// The team's id.
     pub id: TeamId,
@@ -125,6 +131,7 @@ impl Channel {
 /// A kind of appointment the jobcenter offers, with its length and how many people one slot
 /// serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AppointmentType {
     /// The type's id.
     pub id: AppointmentTypeId,
@@ -168,6 +175,7 @@ impl AppointmentType {
 /// Days an office (or all offices) is closed besides public holidays: communal holidays, staff
 /// meetings, a move. Both days included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Closure {
     /// The office closed; `None` closes every office of the jobcenter.
     pub office: Option<OfficeId>,
@@ -190,7 +198,7 @@ impl Closure {
 
 /// The jobcenter's booking rules; every period is a per-tenant setting with these defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BookingRules {
     /// How long before its start an applicant may book a slot at the latest (so the
     /// caseworker can prepare). Default 24 hours.
@@ -234,6 +242,7 @@ impl BookingRules {
 
 /// A jobcenter's whole calendar configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct CalendarConfig {
     /// Its offices.
     pub offices: Vec<Office>,

@@ -29,6 +29,7 @@ pub const REQUIRED_IN_NOTICE: [&str; 3] = ["date", "time", "place"];
 /// The template of the letter in one language; `{date}` and the other [`PLACEHOLDERS`] are
 /// filled in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LetterTemplate {
     /// The subject line.
     pub subject: String,
@@ -40,6 +41,7 @@ pub struct LetterTemplate {
 
 /// A jobcenter's templates in both languages; the default is [`defaults`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InvitationTemplates {
     /// German: the binding text.
     pub german: LetterTemplate,

@@ -50,7 +50,7 @@ impl ReminderKind {
 
 /// A jobcenter's reminder settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReminderPolicy {
     /// The local time on the day before the appointment. Default 18:00.
     pub evening_before_at: NaiveTime,
