@@ -56,6 +56,13 @@ const FILE: &[Grant] = &[
     Grant::tenant(Role::TeamLead),
 ];
 
+/// A caseworker's day and feed, an office's utilisation: the jobcenter's staff (a caseworker
+/// may read a colleague's day to stand in).
+const STAFF_READ: &[Grant] = STAFF;
+
+/// Upcoming appointments: the applicant their own, staff an applicant's or a case's.
+const UPCOMING: &[Grant] = BOOK;
+
 /// A command RPC, or a read of no social data.
 const fn command(method: &'static str, grants: &'static [Grant]) -> RpcRule {
     RpcRule {
@@ -87,6 +94,11 @@ pub const POLICY: RpcPolicy = RpcPolicy {
         command("RecordAttendance", STAFF),
         read("GetAppointment", READ),
         read("GetAppointmentCalendarFile", FILE),
+        command("AssignAppointment", STAFF),
+        read("GetCaseworkerDay", STAFF_READ),
+        command("GetOfficeUtilisation", STAFF_READ),
+        read("ListMyAppointments", UPCOMING),
+        read("GetCaseworkerCalendarFeed", STAFF_READ),
     ],
 };
 

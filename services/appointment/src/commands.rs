@@ -364,6 +364,18 @@ impl AppointmentCommands {
                 return Err(AppointmentError::NotCounted);
             }
         }
+        // The reminders it still plans replace its rows in the reminder schedule, in this
+        // transaction: none once cancelled, those of the new time once moved (crate::reminders).
+        let earlier = loaded.as_ref().map_or(&[][..], |l| l.recorded.as_slice());
+        crate::reminders::schedule::replan(
+            &mut tx,
+            tenant,
+            &after,
+            &calendar.reminders,
+            earlier,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         self.log.notify_appended();
         Ok(Executed {

@@ -67,6 +67,18 @@ pub enum AppointmentError {
     /// A recorded event could not be read back.
     #[error("recorded event is unreadable")]
     Unreadable(#[from] UnreadableEvent),
+    /// The case is closed: no appointment is booked or set on it any more.
+    #[error("the case is closed")]
+    CaseClosed,
+    /// Only a team lead gives an appointment to someone else; a caseworker takes it.
+    #[error("only a team lead assigns an appointment to someone else")]
+    AssignsOnlyThemselves,
+    /// The read model did not reach the client's position in time.
+    #[error("read model not yet caught up")]
+    NotCaughtUp,
+    /// A read model's checkpoint could not be read.
+    #[error("read model unavailable")]
+    Projection(#[from] projection::ProjectionError),
 }
 
 impl AppointmentError {
@@ -158,12 +170,17 @@ impl platform::ToStatus for AppointmentError {
             }
             AppointmentError::Conflict => status::aborted(self.to_string()),
             AppointmentError::CommandIdTaken => Status::already_exists(self.to_string()),
-            AppointmentError::CalendarChanged => status::failed_precondition(self.to_string()),
+            AppointmentError::CalendarChanged | AppointmentError::CaseClosed => {
+                status::failed_precondition(self.to_string())
+            }
+            AppointmentError::AssignsOnlyThemselves => Status::permission_denied(self.to_string()),
+            AppointmentError::NotCaughtUp => status::unavailable(self.to_string()),
             AppointmentError::NotCounted
             | AppointmentError::Template(_)
             | AppointmentError::Database(_)
             | AppointmentError::Log(_)
-            | AppointmentError::Unreadable(_) => status::internal(self),
+            | AppointmentError::Unreadable(_)
+            | AppointmentError::Projection(_) => status::internal(self),
         }
     }
 }

@@ -41,6 +41,10 @@ pub const ASSIGNED: &str = "appointment.AppointmentAssigned";
 /// `appointment.MissedAppointmentAssessmentRequested`: the case service opens a task from it.
 pub const ASSESSMENT_REQUESTED: &str = "appointment.MissedAppointmentAssessmentRequested";
 
+/// `appointment.AppointmentReminderDue`: the notification service sends the reminder from it
+/// (`crate::reminders`). It changes nothing about the appointment, so [`decode`] skips it.
+pub const REMINDER_DUE: &str = "appointment.AppointmentReminderDue";
+
 /// Every recorded type name this version knows.
 pub const TYPES: &[&str] = &[
     BOOKED,
@@ -51,6 +55,7 @@ pub const TYPES: &[&str] = &[
     MISSED,
     ASSIGNED,
     ASSESSMENT_REQUESTED,
+    REMINDER_DUE,
 ];
 
 /// Why a recorded event cannot be read back.
@@ -263,6 +268,8 @@ pub fn decode(
                     .ok_or(UnreadableEvent::Field("missed_start"))?,
             }
         }
+        // A reminder sent is no change of the appointment (`crate::reminders`).
+        REMINDER_DUE => return Ok(None),
         _ => return Ok(None),
     };
     Ok(Some(event))

@@ -8,7 +8,10 @@
 //! [`Application::run_until_stopped`] runs, until the token fires: the gRPC server
 //! (`jobcenter.appointment.v1.AppointmentService`, with health and reflection) and the relay of
 //! the log to JetStream (`EV_APPOINTMENT`, events `appointment.<MessageName>`), which the case
-//! and notification services consume. See `docs/appointment/service.md`.
+//! and notification services consume; also the reminder scheduler ([`reminders`]), which
+//! appends each due reminder to its appointment's stream once; and the read models
+//! ([`projections`]: the appointments as they stand, from this log, and the case directory,
+//! from the case log `EV_CASE`). See `docs/appointment/service.md`.
 //!
 //! The pure domain is [`domain`] (`docs/appointment/domain.md`); the command path is
 //! [`commands`].
@@ -21,19 +24,24 @@ pub mod authorization;
 pub mod calendars;
 pub mod clock;
 pub mod commands;
+pub mod consistency;
 pub mod domain;
 pub mod error;
 pub mod events;
 pub mod migrations;
+pub mod projections;
+pub mod reminders;
 pub mod slot_places;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use eventlog::relay::{Relay, RelayConfig};
 use eventlog::{EventLog, EventLogOptions};
 use jobcenter_proto::appointment::v1::appointment_service_server::AppointmentServiceServer;
 use platform::config::{DatabaseConfig, NatsConfig, ServerConfig, TelemetryConfig};
 use platform::grpc::GrpcServer;
+use projection::ProjectionRunner;
 use serde::Deserialize;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -43,6 +51,8 @@ use tonic::service::Routes;
 use crate::calendars::{CalendarSettings, Calendars};
 use crate::clock::{Clock, SystemClock};
 use crate::commands::AppointmentCommands;
+use crate::projections::appointment_view::AppointmentView;
+use crate::projections::case_directory::CaseDirectory;
 
 /// PostgreSQL schema of the service's log and place counts.
 pub const SCHEMA: &str = "appointment";
@@ -51,6 +61,8 @@ pub const ACCESS_SCHEMA: &str = "appointment_access";
 /// Name of the log in position tokens (`appointment:<tx>:<pos>`) and on the bus
 /// (`EV_APPOINTMENT`, subjects `ev.appointment.<tenant>.<partition>`).
 pub const LOG_NAME: &str = "appointment";
+/// The service whose log the case directory follows (`EV_CASE`).
+pub const CASE_SERVICE: &str = "case";
 /// Environment prefix of the settings.
 pub const ENV_PREFIX: &str = "JC_APPOINTMENT_";
 /// The default gRPC port.
@@ -72,6 +84,11 @@ pub struct Config {
     /// Every jobcenter's calendar (`calendars.tenants.<tenant id>`), the calendar-file sender
     /// and the reminder policy. Default: no calendars.
     pub calendars: CalendarSettings,
+    /// How long a call with a position token waits for the read model, in ms. Default 5000.
+    pub read_wait_timeout_ms: u64,
+    /// The reminder scheduler: how often it looks for due reminders (`poll_ms`, default
+    /// 30000) and how many appointments per look (`batch_size`, default 200).
+    pub reminder_scheduler: reminders::SchedulerSettings,
     /// Path of an optional TOML file with these settings (`JC_APPOINTMENT_CONFIG_FILE`; only
     /// meaningful in the environment). Default none.
     pub config_file: Option<std::path::PathBuf>,
@@ -91,6 +108,8 @@ impl Default for Config {
             nats: NatsConfig::default(),
             telemetry: TelemetryConfig::default(),
             calendars: CalendarSettings::default(),
+            read_wait_timeout_ms: 5_000,
+            reminder_scheduler: reminders::SchedulerSettings::default(),
             config_file: None,
         }
     }
@@ -100,7 +119,9 @@ impl Config {
     /// What is wrong with these settings, if anything (checked when the service starts): every
     /// calendar problem with its full path.
     pub fn problems(&self) -> Vec<String> {
-        self.calendars.problems()
+        let mut problems = self.calendars.problems();
+        problems.extend(self.reminder_scheduler.problems());
+        problems
     }
 }
 
@@ -140,6 +161,9 @@ pub enum StartError {
     /// The relay to JetStream failed.
     #[error("relay failed")]
     Relay(#[from] eventlog::relay::RelayError),
+    /// A read model's checkpoints could not be installed, or its projection failed.
+    #[error("projection failed")]
+    Projection(#[from] projection::ProjectionError),
     /// A task of the service panicked or was aborted.
     #[error("a service task ended abnormally")]
     Task(#[from] tokio::task::JoinError),
@@ -149,6 +173,10 @@ pub enum StartError {
 pub const RELATIONS: &[&str] = &[
     "appointment.events",
     "appointment.slot_places",
+    "appointment.reminder_schedule",
+    "appointment.appointment_view",
+    "appointment.case_directory",
+    "appointment.projection_checkpoints",
     "appointment_access.events",
 ];
 
@@ -159,6 +187,7 @@ pub async fn install(owner: &PgPool) -> Result<(), StartError> {
     EventLog::install(owner, SCHEMA).await?;
     access_log::AccessLog::install(owner, ACCESS_SCHEMA).await?;
     migrations::run(owner).await?;
+    projection::install(owner, SCHEMA).await?;
     Ok(())
 }
 
@@ -166,10 +195,12 @@ pub async fn install(owner: &PgPool) -> Result<(), StartError> {
 pub struct Application {
     listener: TcpListener,
     port: u16,
+    worker: PgPool,
     log: EventLog,
     js: async_nats::jetstream::Context,
     server: GrpcServer,
     routes: Routes,
+    reminders: reminders::ReminderScheduler,
 }
 
 impl Application {
@@ -221,12 +252,21 @@ impl Application {
         )?;
         let nats = platform::nats::connect(&config.nats).await?;
         let js = async_nats::jetstream::new(nats);
-        // The stream exists before anyone consumes it (the case service may start first).
+        // The stream exists before anyone consumes it (the case service may start first), and
+        // the case log's before the case directory follows it (the case service may start
+        // later).
         eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
+        eventlog::wire::ensure_stream(&js, CASE_SERVICE).await?;
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
             .with_refusal_recorder(Arc::new(access.clone()))
             .with_authorization(vec![authorization::POLICY]);
+        let reminders = reminders::ReminderScheduler::new(
+            log.clone(),
+            calendars.clone(),
+            clock.clone(),
+            config.reminder_scheduler,
+        );
         let commands = AppointmentCommands::new(log.clone(), calendars.clone(), clock.clone());
         let api = api::AppointmentApi::new(api::Parts {
             pool: pools.api.clone(),
@@ -235,6 +275,7 @@ impl Application {
             commands,
             calendars,
             clock,
+            wait_timeout: Duration::from_millis(config.read_wait_timeout_ms),
         });
         let routes = Routes::new(
             AppointmentServiceServer::new(api)
@@ -243,10 +284,12 @@ impl Application {
         Ok(Self {
             listener,
             port,
+            worker: pools.worker,
             log,
             js,
             server,
             routes,
+            reminders,
         })
     }
 
@@ -270,6 +313,23 @@ impl Application {
             RelayConfig::new(LOG_NAME),
         );
         let relay = tokio::spawn(relay.run(tasks.clone()));
+        let view = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            LOG_NAME,
+            AppointmentView,
+        );
+        let view = tokio::spawn(view.run(tasks.clone()));
+        let directory = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            CASE_SERVICE,
+            CaseDirectory,
+        );
+        let directory = tokio::spawn(directory.run(tasks.clone()));
+        let reminders = tokio::spawn(self.reminders.run(tasks.clone()));
         let serve = tokio::spawn(
             self.server
                 .serve(self.listener, self.routes, cancel.clone()),
@@ -281,9 +341,27 @@ impl Application {
         let served = serve.await;
         tasks.cancel();
         // Both tasks are awaited; the first failure (a panic included) is the outcome.
-        let result = served
+        let mut result = served
             .map_err(StartError::from)
             .and_then(|r| r.map_err(StartError::from));
+        for (name, task) in [
+            (projections::appointment_view::NAME, view),
+            (projections::case_directory::NAME, directory),
+        ] {
+            let outcome = task
+                .await
+                .map_err(StartError::from)
+                .and_then(|r| r.map_err(StartError::from));
+            if let Err(error) = &outcome {
+                tracing::error!(task = name, %error, "task failed");
+            }
+            result = result.and(outcome);
+        }
+        // The scheduler retries its own failures; only a panic ends it with an error.
+        if let Err(error) = reminders.await {
+            tracing::error!(task = "reminder_scheduler", %error, "task failed");
+            result = result.and(Err(StartError::from(error)));
+        }
         let relayed = relay
             .await
             .map_err(StartError::from)

@@ -9,10 +9,20 @@
 use sqlx::{Executor, PgPool};
 
 /// The migration files in order.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_slot_places",
-    include_str!("../migrations/0001_slot_places.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_slot_places",
+        include_str!("../migrations/0001_slot_places.sql"),
+    ),
+    (
+        "0002_read_models",
+        include_str!("../migrations/0002_read_models.sql"),
+    ),
+    (
+        "0003_reminder_schedule",
+        include_str!("../migrations/0003_reminder_schedule.sql"),
+    ),
+];
 
 /// Applies every migration file (idempotent). Run it as the owner role: the files create the
 /// tables, and their row-level security and grants for the platform's roles.

@@ -189,6 +189,7 @@ async fn bad_input_is_named_field_by_field_and_an_unknown_office_is_not_found() 
             applicant_subject: "applicant-1".into(),
             case_id: "case-7".into(),
             video_link: "http://insecure.example/room".into(),
+            min_case_position: None,
         }))
         .await
         .expect_err("garbage");

@@ -10,10 +10,15 @@ use jobcenter_proto::appointment::v1 as proto;
 #[tokio::test]
 async fn a_booking_of_a_case_reaches_the_bus_with_its_type_and_case() {
     let mut app = spawn_app().await;
-    let case_id = uuid::Uuid::new_v4().to_string();
+    let case = case_log(&app)
+        .await
+        .open(TENANT, "applicant-1", "cw-7")
+        .await;
+    let case_id = case.case_id.clone();
     let mut on_behalf = self_booking(FIRST_MEETING, berlin(tuesday(), 9, 0));
     on_behalf.applicant_subject = "applicant-1".into();
     on_behalf.case_id = case_id.clone();
+    on_behalf.min_case_position = Some(case.position);
     let booked = app
         .client
         .book_appointment(as_caseworker(on_behalf))

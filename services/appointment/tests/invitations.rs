@@ -20,6 +20,18 @@ fn invitation(
         start: Some(timestamp(start)),
         channel: proto::AppointmentChannel::InPerson as i32,
         video_link: String::new(),
+        min_case_position: None,
+    }
+}
+
+/// An invitation on `case` (of "applicant-1"), waiting for the case directory to know it.
+fn invitation_on(
+    case: &OpenedCase,
+    start: chrono::DateTime<chrono::Utc>,
+) -> proto::InviteToAppointmentRequest {
+    proto::InviteToAppointmentRequest {
+        min_case_position: Some(case.position.clone()),
+        ..invitation(&case.case_id, start)
     }
 }
 
@@ -35,11 +47,15 @@ fn attendance(appointment_id: &str, attended: bool) -> proto::RecordAttendanceRe
 #[tokio::test]
 async fn a_missed_meldetermin_without_reason_requests_an_assessment_on_the_case() {
     let mut app = spawn_app().await;
-    let case_id = uuid::Uuid::new_v4().to_string();
+    let case = case_log(&app)
+        .await
+        .open(TENANT, "applicant-1", "cw-1")
+        .await;
+    let case_id = case.case_id.clone();
     let start = berlin(day(2030, 5, 15), 10, 0);
     let invited = app
         .client
-        .invite_to_appointment(as_caseworker(invitation(&case_id, start)))
+        .invite_to_appointment(as_caseworker(invitation_on(&case, start)))
         .await
         .expect("invited")
         .into_inner();
@@ -140,13 +156,16 @@ async fn a_missed_meldetermin_without_reason_requests_an_assessment_on_the_case(
 #[tokio::test]
 async fn a_no_show_with_a_reason_or_an_attendance_requests_no_assessment() {
     let mut app = spawn_app().await;
-    let case_id = uuid::Uuid::new_v4().to_string();
+    let case = case_log(&app)
+        .await
+        .open(TENANT, "applicant-1", "cw-1")
+        .await;
     let (first, second) = (berlin(tuesday(), 8, 0), berlin(tuesday(), 8, 30));
     let mut ids = Vec::new();
     for start in [first, second] {
         let invited = app
             .client
-            .invite_to_appointment(as_caseworker(invitation(&case_id, start)))
+            .invite_to_appointment(as_caseworker(invitation_on(&case, start)))
             .await
             .expect("invited")
             .into_inner();

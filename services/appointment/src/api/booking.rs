@@ -1,11 +1,12 @@
 //! Booking (the applicant for themselves, staff on an applicant's behalf) and invitation (a
 //! Meldetermin set by staff, its letter rendered from the jobcenter's templates and recorded
-//! as sent).
+//! as sent). A case named is checked against the case directory first ([`check_case`]).
 
 use jobcenter_proto::appointment::v1 as proto;
 use platform::authz::Authorized;
 use tonic::{Request, Response, Status};
 
+use super::case_links::check_case;
 use super::convert::{self, Checks, checked};
 use super::{AppointmentApi, acts_as_applicant, issuer, may_reach, party, staff};
 use crate::commands::{Executed, appointment_for_command};
@@ -38,15 +39,11 @@ pub(super) async fn book_appointment(
     let case = checks.keep(convert::optional_uuid(&req.case_id, "case_id"));
     let video_link = checks.keep(convert::video_link(&req.video_link, "video_link"));
     let applicant = if applicant_books {
-        // The applicant books for themselves: their own account, nothing else. The case and
-        // the video room are the jobcenter's to set (an applicant could not prove here that a
-        // case is theirs).
+        // The applicant books for themselves: their own account, nothing else; a case only
+        // if it is theirs (checked below). The video room is the jobcenter's to set.
         let own = &authorized.caller.subject;
         if !req.applicant_subject.is_empty() && req.applicant_subject != *own {
             checks.add("applicant_subject", "must be empty or your own account");
-        }
-        if !req.case_id.is_empty() {
-            checks.add("case_id", "is set by the jobcenter");
         }
         if !req.video_link.is_empty() {
             checks.add("video_link", "is set by the jobcenter");
@@ -78,6 +75,16 @@ pub(super) async fn book_appointment(
         channel: checked(channel, "channel")?,
         video_link: checked(video_link, "video_link")?,
     };
+    if let Some(case) = booking.case {
+        check_case(
+            api,
+            &authorized,
+            case,
+            &booking.applicant.0,
+            req.min_case_position.as_ref(),
+        )
+        .await?;
+    }
     let command = Command::Book {
         booking,
         by: party(&authorized),
@@ -93,7 +100,10 @@ pub(super) async fn book_appointment(
         )
         .await?;
     Ok(Response::new(proto::BookAppointmentResponse {
-        appointment: Some(convert::appointment(&executed.appointment)),
+        appointment: Some(
+            api.shown(&authorized.caller.tenant_id, &executed.appointment)
+                .await?,
+        ),
         position: Some(convert::position(&api.parts.log, executed.position)),
     }))
 }
@@ -140,10 +150,20 @@ pub(super) async fn invite_to_appointment(
         .into());
     }
     let appointment = appointment_for_command(authorized.caller.tenant_id.as_str(), command_id);
+    let case = CaseId(checked(case, "case_id")?);
+    let applicant = ApplicantId(checked(applicant, "applicant_subject")?);
+    check_case(
+        api,
+        &authorized,
+        case,
+        &applicant.0,
+        req.min_case_position.as_ref(),
+    )
+    .await?;
     let booking = Booking {
         appointment,
-        applicant: ApplicantId(checked(applicant, "applicant_subject")?),
-        case: Some(CaseId(checked(case, "case_id")?)),
+        applicant,
+        case: Some(case),
         slot,
         channel: checked(channel, "channel")?,
         video_link: checked(video_link, "video_link")?,
@@ -177,7 +197,10 @@ pub(super) async fn invite_to_appointment(
         .await?;
     let (german, english) = recorded_letters(&executed);
     Ok(Response::new(proto::InviteToAppointmentResponse {
-        appointment: Some(convert::appointment(&executed.appointment)),
+        appointment: Some(
+            api.shown(&authorized.caller.tenant_id, &executed.appointment)
+                .await?,
+        ),
         german,
         english,
         position: Some(convert::position(&api.parts.log, executed.position)),

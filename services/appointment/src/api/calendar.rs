@@ -10,7 +10,7 @@ use super::{AppointmentApi, acts_as_applicant};
 use crate::domain::availability::{self, Audience, BookingWindow};
 use crate::domain::calendar::BookingRules;
 use crate::domain::ids::{AppointmentTypeId, OfficeId};
-use crate::domain::slots::{self, MAX_RANGE_DAYS};
+use crate::domain::slots;
 use crate::error::AppointmentError;
 use crate::slot_places;
 
@@ -63,17 +63,7 @@ pub(super) async fn search_availability(
     ));
     let first = checks.keep(convert::day(req.first_day.as_ref(), "first_day"));
     let last = checks.keep(convert::day(req.last_day.as_ref(), "last_day"));
-    if let (Some(first), Some(last)) = (first, last) {
-        let days = (last - first).num_days() + 1;
-        if days < 1 {
-            checks.add("last_day", "must not be before first_day");
-        } else if days > MAX_RANGE_DAYS {
-            checks.add(
-                "last_day",
-                format!("must be at most {MAX_RANGE_DAYS} days from first_day (both included)"),
-            );
-        }
-    }
+    convert::day_range(&mut checks, first, last);
     checks.finish()?;
     let (office, kind) = (
         checked(office, "office_id")?,

@@ -36,7 +36,10 @@ pub(super) async fn cancel_appointment(
     )
     .await?;
     Ok(Response::new(proto::CancelAppointmentResponse {
-        appointment: Some(convert::appointment(&executed.appointment)),
+        appointment: Some(
+            api.shown(&authorized.caller.tenant_id, &executed.appointment)
+                .await?,
+        ),
         position: Some(convert::position(&api.parts.log, executed.position)),
     }))
 }
@@ -77,7 +80,10 @@ pub(super) async fn reschedule_appointment(
         other => other.into(),
     })?;
     Ok(Response::new(proto::RescheduleAppointmentResponse {
-        appointment: Some(convert::appointment(&executed.appointment)),
+        appointment: Some(
+            api.shown(&authorized.caller.tenant_id, &executed.appointment)
+                .await?,
+        ),
         position: Some(convert::position(&api.parts.log, executed.position)),
     }))
 }
@@ -117,14 +123,17 @@ pub(super) async fn record_attendance(
         .iter()
         .any(|event| matches!(event, Event::AssessmentRequested { .. }));
     Ok(Response::new(proto::RecordAttendanceResponse {
-        appointment: Some(convert::appointment(&executed.appointment)),
+        appointment: Some(
+            api.shown(&authorized.caller.tenant_id, &executed.appointment)
+                .await?,
+        ),
         assessment_requested,
         position: Some(convert::position(&api.parts.log, executed.position)),
     }))
 }
 
 /// Runs `command` on `appointment` as the caller (an applicant only on their own).
-async fn change(
+pub(super) async fn change(
     api: &AppointmentApi,
     authorized: &Authorized,
     command_id: uuid::Uuid,

@@ -12,6 +12,7 @@ use crate::domain::appointment::{Appointment, Status, VideoLink};
 use crate::domain::availability::FreeSlot;
 use crate::domain::calendar::{AppointmentType, Channel, Office};
 use crate::domain::ids::OfficeId;
+use crate::domain::slots::MAX_RANGE_DAYS;
 use crate::domain::wording::Language;
 use crate::error::AppointmentError;
 use crate::events::{
@@ -212,6 +213,41 @@ pub fn appointment(appointment: &Appointment) -> proto::Appointment {
             .unwrap_or_default(),
         reschedules: i32::try_from(appointment.revision.saturating_sub(cancelled))
             .unwrap_or(i32::MAX),
+        // Whoever holds it; the case's responsible caseworker is filled in by the handlers
+        // that know the case (`AppointmentApi::shown`, the read models).
+        responsible_caseworker: appointment
+            .caseworker
+            .as_ref()
+            .map(|staff| staff.0.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// An appointment as the API shows it, whose it is resolved: `responsible` is its caseworker
+/// if someone holds it, else its case's responsible caseworker, if known.
+pub fn responsible_appointment(
+    appointment: &Appointment,
+    responsible: Option<String>,
+) -> proto::Appointment {
+    proto::Appointment {
+        responsible_caseworker: responsible.unwrap_or_default(),
+        ..self::appointment(appointment)
+    }
+}
+
+/// Checks a range of days from `first_day` to `last_day` (both included): it must not end
+/// before it starts and must cover at most [`MAX_RANGE_DAYS`] days (violations on `last_day`).
+pub fn day_range(checks: &mut Checks, first: Option<NaiveDate>, last: Option<NaiveDate>) {
+    if let (Some(first), Some(last)) = (first, last) {
+        let days = (last - first).num_days() + 1;
+        if days < 1 {
+            checks.add("last_day", "must not be before first_day");
+        } else if days > MAX_RANGE_DAYS {
+            checks.add(
+                "last_day",
+                format!("must be at most {MAX_RANGE_DAYS} days from first_day (both included)"),
+            );
+        }
     }
 }
 

@@ -1,21 +1,29 @@
 //! gRPC handlers of `jobcenter.appointment.v1.AppointmentService`: authorise (the policy layer
 //! ran before; here the scope), convert proto to domain ([`convert`]), call the command path or
 //! read, convert back. The calendar and free slots are in [`calendar`], booking and invitation
-//! in [`booking`], cancellation, rescheduling and attendance in [`changes`], and the audited
-//! reads of an appointment in [`queries`].
+//! in [`booking`] (the case checked in [`case_links`]), cancellation, rescheduling and
+//! attendance in [`changes`], assignment in [`assign`], the audited reads of an appointment in
+//! [`queries`], the read models' audited reads in [`reads`] and an office's utilisation in
+//! [`utilisation`].
 
+mod assign;
 mod booking;
 mod calendar;
+mod case_links;
 mod changes;
 pub mod convert;
 mod queries;
+mod reads;
+mod utilisation;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use access_log::AccessLog;
 use eventlog::EventLog;
 use jobcenter_proto::appointment::v1 as proto;
 use jobcenter_proto::appointment::v1::appointment_service_server::AppointmentService;
+use platform::TenantId;
 use platform::authz::{Authorized, Scope};
 use sqlx::{PgPool, Postgres, Transaction};
 use tonic::{Request, Response, Status};
@@ -24,9 +32,11 @@ use uuid::Uuid;
 use crate::calendars::{Calendars, TenantCalendar};
 use crate::clock::Clock;
 use crate::commands::{AppointmentCommands, Issuer};
+use crate::consistency::{Accepted, wait_for_position};
 use crate::domain::appointment::{Appointment, Party};
 use crate::domain::ids::StaffId;
 use crate::error::AppointmentError;
+use crate::projections::appointment_queries;
 
 /// What the appointment service's gRPC service is made of.
 #[derive(Debug, Clone)]
@@ -43,6 +53,8 @@ pub struct Parts {
     pub calendars: Arc<Calendars>,
     /// The time.
     pub clock: Arc<dyn Clock>,
+    /// How long a call with a position token waits for a read model.
+    pub wait_timeout: Duration,
 }
 
 /// The appointment service's gRPC service.
@@ -73,6 +85,42 @@ impl AppointmentApi {
         authorized: &Authorized,
     ) -> Result<Transaction<'static, Postgres>, AppointmentError> {
         Ok(platform::db::begin_for_tenant(&self.parts.pool, &authorized.caller.tenant_id).await?)
+    }
+
+    /// Waits until the read model named by `position` has applied it (see
+    /// [`crate::consistency`]).
+    async fn wait(
+        &self,
+        position: Option<&jobcenter_proto::common::v1::Position>,
+        field: &'static str,
+        accepted: Accepted,
+    ) -> Result<(), AppointmentError> {
+        wait_for_position(
+            &self.parts.pool,
+            position,
+            field,
+            accepted,
+            self.parts.wait_timeout,
+        )
+        .await
+    }
+
+    /// `appointment` as the API shows it to a caller of `tenant`, with whose it is: its
+    /// caseworker, else its case's responsible caseworker as the case directory knows it.
+    async fn shown(
+        &self,
+        tenant: &TenantId,
+        appointment: &Appointment,
+    ) -> Result<proto::Appointment, AppointmentError> {
+        let responsible = match (&appointment.caseworker, appointment.terms.case) {
+            (Some(holder), _) => Some(holder.0.clone()),
+            (None, Some(case)) => {
+                let mut tx = platform::db::begin_for_tenant(&self.parts.pool, tenant).await?;
+                appointment_queries::case_caseworker(&mut tx, tenant.as_str(), case).await?
+            }
+            (None, None) => None,
+        };
+        Ok(convert::responsible_appointment(appointment, responsible))
     }
 }
 
@@ -184,5 +232,45 @@ impl AppointmentService for AppointmentApi {
         request: Request<proto::GetAppointmentCalendarFileRequest>,
     ) -> Result<Response<proto::GetAppointmentCalendarFileResponse>, Status> {
         queries::get_appointment_calendar_file(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn assign_appointment(
+        &self,
+        request: Request<proto::AssignAppointmentRequest>,
+    ) -> Result<Response<proto::AssignAppointmentResponse>, Status> {
+        assign::assign_appointment(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_caseworker_day(
+        &self,
+        request: Request<proto::GetCaseworkerDayRequest>,
+    ) -> Result<Response<proto::GetCaseworkerDayResponse>, Status> {
+        reads::get_caseworker_day(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_office_utilisation(
+        &self,
+        request: Request<proto::GetOfficeUtilisationRequest>,
+    ) -> Result<Response<proto::GetOfficeUtilisationResponse>, Status> {
+        utilisation::get_office_utilisation(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_my_appointments(
+        &self,
+        request: Request<proto::ListMyAppointmentsRequest>,
+    ) -> Result<Response<proto::ListMyAppointmentsResponse>, Status> {
+        reads::list_my_appointments(self, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_caseworker_calendar_feed(
+        &self,
+        request: Request<proto::GetCaseworkerCalendarFeedRequest>,
+    ) -> Result<Response<proto::GetCaseworkerCalendarFeedResponse>, Status> {
+        reads::get_caseworker_calendar_feed(self, request).await
     }
 }

@@ -27,9 +27,12 @@ pub(super) async fn get_appointment(
     let (api_ref, read_ref) = (api, &read);
     let answer = async move {
         let loaded = reachable(api_ref, read_ref, &req.appointment_id).await?;
+        let shown = api_ref
+            .shown(&read_ref.caller().tenant_id, &loaded.appointment)
+            .await?;
         Ok::<_, Status>((
             Response::new(proto::GetAppointmentResponse {
-                appointment: Some(convert::appointment(&loaded.appointment)),
+                appointment: Some(shown),
             }),
             case_of(&loaded),
         ))

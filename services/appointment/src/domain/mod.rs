@@ -12,6 +12,7 @@
 //! - [`invitation`]: the letter of a Meldetermin with its notice of consequences.
 //! - [`reminders`]: when to remind an applicant, each reminder with a stable id.
 //! - [`ical`]: iCalendar (RFC 5545) files for one appointment and a caseworker's feed.
+//! - [`utilisation`]: an office's places offered and taken per day and type.
 //! - [`video_link`]: the joining link of a video appointment.
 //! - [`wording`]: dates, times, channels and places in German and English.
 //! - [`ids`]: typed ids.
@@ -28,6 +29,7 @@ pub mod local_time;
 pub mod reference;
 pub mod reminders;
 pub mod slots;
+pub mod utilisation;
 pub mod validation;
 pub mod video_link;
 pub mod wording;

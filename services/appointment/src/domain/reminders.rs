@@ -1,6 +1,7 @@
-//! When to remind an applicant of an appointment. The service's scheduler asks [`due`] for the
-//! reminders of open appointments whose time has come and records each as an event that the
-//! notification service turns into a message (push, mail hint, SMS, as the applicant consented).
+//! When to remind an applicant of an appointment. The service's scheduler (`crate::reminders`)
+//! asks [`plan`] for the reminders of open appointments whose time has come and records each as
+//! an event that the notification service turns into a message (push, mail hint, SMS, as the
+//! applicant consented).
 //!
 //! Decisions:
 //! - **The evening before**, at a fixed local time (default 18:00, Europe/Berlin, so the same

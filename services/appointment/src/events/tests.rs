@@ -107,7 +107,7 @@ fn every_event_reads_back_as_written_with_the_time_the_log_recorded() {
         let back = decode(event_type(&event), &encode(&event), at).expect("readable");
         assert_eq!(back, Some(event));
     }
-    assert_eq!(TYPES.len(), 8);
+    assert_eq!(TYPES.len(), 9);
     assert!(TYPES.iter().all(|name| name.starts_with("appointment.")));
 }
 

@@ -21,6 +21,14 @@ use tonic::Request;
 use tonic::transport::Channel as GrpcChannel;
 use uuid::Uuid;
 
+mod cases;
+// Not every test binary opens cases.
+#[allow(unused_imports)]
+pub use cases::{CaseLog, OpenedCase, case_log};
+mod reads;
+#[allow(unused_imports)]
+pub use reads::*;
+
 /// The tenant the tests work in, and another one with the same calendar.
 pub const TENANT: &str = "jc-termine-a";
 pub const OTHER_TENANT: &str = "jc-termine-b";
@@ -164,6 +172,12 @@ pub fn database_config(db: &TestDatabase) -> platform::config::DatabaseConfig {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with the settings changed by `configure` first (e.g. a closure in the
+/// calendar).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut appointment::Config)) -> TestApp {
     let db = TestDatabase::create().await.expect("test database");
     let nats = TestNats::start().await.expect("test nats");
     let cancel = CancellationToken::new();
@@ -178,6 +192,7 @@ pub async fn spawn_app() -> TestApp {
             .tenants
             .insert(tenant.to_owned(), calendar());
     }
+    configure(&mut config);
     let clock = Arc::new(TestClock(Mutex::new(start_of_test())));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = appointment::Application::build_with_clock(config, listener, clock.clone())
