@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole platform locally, with demo data: PostgreSQL, a private nats-server
 # (port 14222, data in .local/nats), a development OIDC issuer (18080, key in .local/issuer), the
-# intake (50051), case (50052) and E-Akte (50053, documents in .local/efile-blobs) services, then
-# loads the demo households with tokens from that issuer. Idempotent: what already runs with the same settings is left running.
+# intake (50051), case (50052), E-Akte (50053, documents in .local/efile-blobs) and appointment
+# (50054, calendar in deploy/local/demo/appointment.toml) services, then loads the demo households
+# with tokens from that issuer. Idempotent: what already runs with the same settings is left
+# running.
 #
 # The services run in development mode (plaintext gRPC, development identities trusted) with OIDC
 # configured, so both tokens and `x-jc-*` development identities work. For this machine only:
@@ -113,6 +115,10 @@ service_settings() {
   if [ "$prefix" = JC_EFILE_ ]; then
     printf '%s\n' "${prefix}BLOBS__LOCAL_ROOT=$LOCAL/efile-blobs"
   fi
+  # The demo jobcenter's calendar: offices, opening hours, appointment types.
+  if [ "$prefix" = JC_APPOINTMENT_ ]; then
+    printf '%s\n' "${prefix}CONFIG_FILE=$ROOT/deploy/local/demo/appointment.toml"
+  fi
   printf '%s\n' \
     "${prefix}SERVER__GRPC_ADDR=127.0.0.1:$port" \
     "${prefix}SERVER__MODE=development" \
@@ -146,13 +152,15 @@ start_service() {
 start_service intake 50051 JC_INTAKE_ jobcenter-intake
 start_service case 50052 JC_CASE_ jobcenter-case
 start_service efile 50053 JC_EFILE_ jobcenter-efile
+start_service appointment 50054 JC_APPOINTMENT_ jobcenter-appointment
 
 log "waiting until every service is SERVING"
 for _ in $(seq 1 150); do
-  if ctl health 2>/dev/null | grep -c SERVING | grep -q 3; then break; fi
+  if ctl health 2>/dev/null | grep -c SERVING | grep -q 4; then break; fi
   fail_if_dead intake
   fail_if_dead case
   fail_if_dead efile
+  fail_if_dead appointment
   sleep 0.2
 done
 ctl health
@@ -167,6 +175,7 @@ The platform runs, in DEVELOPMENT MODE (plaintext, trusts x-jc-* identities): th
   intake                   127.0.0.1:50051 (audience jobcenter-intake)
   case                     127.0.0.1:50052 (audience jobcenter-case)
   efile (the E-Akte)       127.0.0.1:50053 (audience jobcenter-efile; documents in .local/efile-blobs)
+  appointment              127.0.0.1:50054 (audience jobcenter-appointment; calendar in deploy/local/demo/appointment.toml)
 
 Get a token (a caseworker of jc-musterstadt, valid for an hour) and call with it:
   export JC_TOKEN=\$(target/debug/jobcenterctl --tenant jc-musterstadt --subject caseworker-1 --roles caseworker dev-token --dir .local/issuer)

@@ -2,9 +2,9 @@
 //!
 //! A test binary lives in `<target>/<profile>/deps/`, so the services' binaries are in
 //! `<target>/<profile>/`. Before the first test starts them, the harness runs
-//! `cargo build -p intake -p case -p efile -p jobcenterctl --bins` (same profile) once, so they are never
-//! stale; `cargo test` has released the build lock by the time tests run. With
-//! `JC_E2E_SKIP_BUILD=1` the binaries built beforehand are used (CI builds them first).
+//! `cargo build -p intake -p case -p efile -p appointment -p jobcenterctl --bins` (same profile)
+//! once, so they are never stale; `cargo test` has released the build lock by the time tests
+//! run. With `JC_E2E_SKIP_BUILD=1` the binaries built beforehand are used (CI builds them first).
 //!
 //! This crate is test-only, so reading the two variables cargo and CI hand to the test process
 //! (`CARGO`, `JC_E2E_SKIP_BUILD`) here is the one exception to "no environment in libraries".
@@ -38,6 +38,8 @@ fn build(dir: &Path) -> Result<(), HarnessError> {
         "-p",
         "efile",
         "-p",
+        "appointment",
+        "-p",
         "jobcenterctl",
         "--bins",
     ]);
@@ -53,7 +55,7 @@ fn build(dir: &Path) -> Result<(), HarnessError> {
     }
 }
 
-/// The directory holding `intake`, `case`, `efile` and `jobcenterctl`, built once per test process.
+/// The directory holding the services' binaries and `jobcenterctl`, built once per test process.
 ///
 /// Blocks while cargo builds: call it from a blocking context (see [`binary_dir`]).
 pub fn binary_dir_blocking() -> Result<PathBuf, HarnessError> {

@@ -2,10 +2,11 @@
 //! ([`service`], [`binaries`], [`capture`]), the whole platform in development or production
 //! mode ([`system`], [`identities`]), callers ([`caller`]), raw gRPC calls ([`raw_grpc`]), the
 //! read-access log as an auditor reads it ([`access_records`]), applications to submit
-//! ([`fixtures`]) and a stand-in OpenTelemetry collector ([`otlp_sink`]).
+//! ([`fixtures`]), the jobcenters' appointment calendar ([`calendar`]) and a stand-in OpenTelemetry collector ([`otlp_sink`]).
 
 pub mod access_records;
 pub mod binaries;
+pub mod calendar;
 pub mod caller;
 pub mod capture;
 pub mod fixtures;

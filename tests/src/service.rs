@@ -31,11 +31,19 @@ pub enum Service {
     Case,
     /// `services/efile`.
     Efile,
+    /// `services/appointment`.
+    Appointment,
 }
 
 impl Service {
-    /// All, in start order (case consumes what intake publishes, the E-Akte what case does).
-    pub const ALL: [Service; 3] = [Service::Intake, Service::Case, Service::Efile];
+    /// All, in start order (case consumes what intake publishes, the E-Akte what case does; the
+    /// appointment service's events are taken onto the case by the case service).
+    pub const ALL: [Service; 4] = [
+        Service::Intake,
+        Service::Case,
+        Service::Efile,
+        Service::Appointment,
+    ];
 
     /// The binary's name.
     pub fn binary(self) -> &'static str {
@@ -43,6 +51,7 @@ impl Service {
             Service::Intake => "intake",
             Service::Case => "case",
             Service::Efile => "efile",
+            Service::Appointment => "appointment",
         }
     }
 
@@ -52,6 +61,7 @@ impl Service {
             Service::Intake => intake::ENV_PREFIX,
             Service::Case => case::ENV_PREFIX,
             Service::Efile => efile::ENV_PREFIX,
+            Service::Appointment => appointment::ENV_PREFIX,
         }
     }
 
@@ -61,6 +71,7 @@ impl Service {
             Service::Intake => intake::SCHEMA,
             Service::Case => case::SCHEMA,
             Service::Efile => efile::SCHEMA,
+            Service::Appointment => appointment::SCHEMA,
         }
     }
 
@@ -70,6 +81,7 @@ impl Service {
             Service::Intake => intake::ACCESS_SCHEMA,
             Service::Case => case::ACCESS_SCHEMA,
             Service::Efile => efile::ACCESS_SCHEMA,
+            Service::Appointment => appointment::ACCESS_SCHEMA,
         }
     }
 
@@ -84,6 +96,7 @@ impl Service {
             Service::Intake => intake::authorization::POLICY,
             Service::Case => case::authorization::POLICY,
             Service::Efile => efile::authorization::POLICY,
+            Service::Appointment => appointment::authorization::POLICY,
         }
     }
 
@@ -93,6 +106,7 @@ impl Service {
             Service::Intake => "jobcenter-intake",
             Service::Case => "jobcenter-case",
             Service::Efile => "jobcenter-efile",
+            Service::Appointment => "jobcenter-appointment",
         }
     }
 
@@ -105,6 +119,7 @@ impl Service {
                 case::authorization::FEED_POLICY,
             ],
             Service::Efile => &[efile::authorization::POLICY],
+            Service::Appointment => &[appointment::authorization::POLICY],
         }
     }
 

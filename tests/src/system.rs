@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 
+use jobcenter_proto::appointment::v1::appointment_service_client::AppointmentServiceClient;
 use jobcenter_proto::case::v1::case_service_client::CaseServiceClient;
 use jobcenter_proto::efile::v1::efile_service_client::EfileServiceClient;
 use jobcenter_proto::intake::v1::intake_service_client::IntakeServiceClient;
@@ -39,8 +40,12 @@ pub struct System {
     intake: ServiceProcess,
     case: ServiceProcess,
     efile: ServiceProcess,
+    appointment: ServiceProcess,
     /// The E-Akte's blob store (local file system).
     blobs: tempfile::TempDir,
+    /// The appointment service's settings file (the calendars, [`crate::calendar`]); kept
+    /// until the system is dropped.
+    _calendars: tempfile::TempDir,
     identities: Option<Identities>,
     nats: TestNats,
     db: TestDatabase,
@@ -52,18 +57,19 @@ impl std::fmt::Debug for System {
             .field("intake", &self.intake)
             .field("case", &self.case)
             .field("efile", &self.efile)
+            .field("appointment", &self.appointment)
             .field("database", &self.db.name())
             .finish_non_exhaustive()
     }
 }
 
 impl System {
-    /// Both services in development mode.
+    /// Every service in development mode.
     pub async fn development() -> Result<System, HarnessError> {
         System::start(SystemOptions::default()).await
     }
 
-    /// Both services in production mode, with fresh test identities.
+    /// Every service in production mode, with fresh test identities.
     pub async fn production() -> Result<System, HarnessError> {
         System::start(SystemOptions {
             security: Security::Production,
@@ -96,11 +102,22 @@ impl System {
             .set("BLOBS__LOCAL_ROOT", blobs.path().display().to_string())
             .merged(&settings(Service::Efile));
         let efile = ServiceProcess::start(Service::Efile, &db, &nats, &efile_settings).await?;
+        let calendars = tempfile::tempdir().map_err(HarnessError::Io)?;
+        let calendar_file = calendars.path().join("appointment.toml");
+        std::fs::write(&calendar_file, crate::calendar::settings_toml())
+            .map_err(HarnessError::Io)?;
+        let appointment_settings = Settings::new()
+            .set("CONFIG_FILE", calendar_file.display().to_string())
+            .merged(&settings(Service::Appointment));
+        let appointment =
+            ServiceProcess::start(Service::Appointment, &db, &nats, &appointment_settings).await?;
         Ok(System {
             intake,
             case,
             efile,
+            appointment,
             blobs,
+            _calendars: calendars,
             identities,
             nats,
             db,
@@ -113,6 +130,7 @@ impl System {
             Service::Intake => &self.intake,
             Service::Case => &self.case,
             Service::Efile => &self.efile,
+            Service::Appointment => &self.appointment,
         }
     }
 
@@ -185,16 +203,32 @@ impl System {
         ))
     }
 
+    /// An appointment client (see [`Self::channel`]).
+    pub async fn appointments(
+        &self,
+        client: Option<&IssuedCertificate>,
+    ) -> Result<AppointmentServiceClient<Channel>, HarnessError> {
+        Ok(AppointmentServiceClient::new(
+            self.channel(Service::Appointment, client).await?,
+        ))
+    }
+
     /// The E-Akte's blob directory.
     pub fn blob_root(&self) -> &std::path::Path {
         self.blobs.path()
     }
 
-    /// Stops the services with SIGTERM (consumers first: the E-Akte, then case, then intake)
+    /// Stops the services with SIGTERM (consumers first: appointments, the E-Akte, then case,
+    /// then intake)
     /// and waits until they exited and their logs are complete. Fails if one exits
     /// unsuccessfully.
     pub async fn stop(&mut self) -> Result<(), HarnessError> {
-        for process in [&mut self.efile, &mut self.case, &mut self.intake] {
+        for process in [
+            &mut self.appointment,
+            &mut self.efile,
+            &mut self.case,
+            &mut self.intake,
+        ] {
             let status = process.stop().await?;
             if !status.success() {
                 return Err(HarnessError::Exit {

@@ -24,6 +24,7 @@
 use std::collections::HashMap;
 
 use bytes::{Bytes, BytesMut};
+use jobcenter_proto::appointment::v1 as appointment_pb;
 use jobcenter_proto::case::v1 as case_pb;
 use jobcenter_proto::case::v1::case_feed_service_client::CaseFeedServiceClient;
 use jobcenter_proto::efile::v1 as efile_pb;
@@ -32,6 +33,7 @@ use prost::Message;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FileDescriptorSet};
 use system_tests::access_records;
+use system_tests::calendar;
 use system_tests::raw_grpc;
 use system_tests::{Caller, Person, Service, System};
 use tonic::Code;
@@ -240,6 +242,7 @@ async fn objects_of_a(system: &System) -> ObjectsOfA {
         .await
         .expect("A's caseworker starts the review");
     let document_id = document_of_a(system, &case.case_id).await;
+    let appointment_id = appointment_of_a(system, &case.case_id).await;
     ObjectsOfA {
         ids: HashMap::from([
             ("submission_id", submission_id),
@@ -249,6 +252,12 @@ async fn objects_of_a(system: &System) -> ObjectsOfA {
             ("document_id", document_id.clone()),
             // A sick note's record on the case is the E-Akte document.
             ("record_id", document_id),
+            ("appointment_id", appointment_id),
+            ("office_id", calendar::office_id(TENANT_A)),
+            (
+                "appointment_type_id",
+                calendar::first_meeting_type(TENANT_A),
+            ),
         ]),
     }
 }
@@ -290,6 +299,93 @@ async fn document_of_a(system: &System, case_id: &str) -> String {
         }
     }
     panic!("the E-Akte never learnt of A's case")
+}
+
+/// A's caseworker books a first meeting on A's case for A's applicant (once the appointment
+/// service knows the case).
+async fn appointment_of_a(system: &System, case_id: &str) -> String {
+    let mut appointments = system.appointments(None).await.unwrap();
+    let staff = || Caller::dev(TENANT_A, "caseworker-a", "caseworker");
+    let first_day = chrono::Utc::now().date_naive() + chrono::Days::new(2);
+    let last_day = first_day + chrono::Days::new(14);
+    let date = |day: chrono::NaiveDate| {
+        use chrono::Datelike;
+        Some(jobcenter_proto::common::v1::Date {
+            year: day.year(),
+            month: i32::try_from(day.month()).unwrap(),
+            day: i32::try_from(day.day()).unwrap(),
+        })
+    };
+    let slot = appointments
+        .search_availability(staff().request(appointment_pb::SearchAvailabilityRequest {
+            office_id: calendar::office_id(TENANT_A),
+            appointment_type_id: calendar::first_meeting_type(TENANT_A),
+            first_day: date(first_day),
+            last_day: date(last_day),
+        }))
+        .await
+        .expect("A's office has slots")
+        .into_inner()
+        .slots
+        .into_iter()
+        .next()
+        .expect("a free slot within two weeks");
+    let command_id = uuid::Uuid::new_v4().to_string();
+    for _ in 0..100 {
+        let booked = appointments
+            .book_appointment(staff().request(appointment_pb::BookAppointmentRequest {
+                command_id: command_id.clone(),
+                office_id: slot.office_id.clone(),
+                appointment_type_id: slot.appointment_type_id.clone(),
+                start: slot.start,
+                channel: appointment_pb::AppointmentChannel::InPerson as i32,
+                applicant_subject: "applicant-a".into(),
+                case_id: case_id.into(),
+                ..Default::default()
+            }))
+            .await;
+        match booked {
+            Ok(response) => {
+                let appointment = response.into_inner().appointment.unwrap();
+                noted_on_the_case(system, case_id, &appointment.reference).await;
+                return appointment.appointment_id;
+            }
+            // The appointment service learns of the case from the case log a moment later.
+            Err(status) if status.code() == Code::NotFound => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(status) => panic!("A's caseworker books an appointment: {status:?}"),
+        }
+    }
+    panic!("the appointment service never learnt of A's case")
+}
+
+/// Waits until the case service has noted the booking `reference` on A's case: the attempts
+/// below count every log's events, so A's own reactions must have settled first.
+async fn noted_on_the_case(system: &System, case_id: &str, reference: &str) {
+    let mut cases = system.cases(None).await.unwrap();
+    for _ in 0..300 {
+        let timeline = cases
+            .get_case_timeline(Caller::dev(TENANT_A, "caseworker-a", "caseworker").request(
+                case_pb::GetCaseTimelineRequest {
+                    case_id: case_id.into(),
+                    page_size: 100,
+                    page_token: String::new(),
+                },
+            ))
+            .await
+            .expect("A's timeline")
+            .into_inner();
+        if timeline
+            .entries
+            .iter()
+            .any(|entry| entry.description.contains(reference))
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the booking never reached A's case")
 }
 
 /// Everything an answer shows the caller, as text: message, details, metadata, body.

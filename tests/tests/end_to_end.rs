@@ -113,6 +113,8 @@ async fn ctl(system: &System, args: &[&str]) -> (bool, String) {
         .arg(format!("http://{}", system.address(Service::Case)))
         .arg("--efile")
         .arg(format!("http://{}", system.address(Service::Efile)))
+        .arg("--appointment")
+        .arg(format!("http://{}", system.address(Service::Appointment)))
         .args(args)
         .output()
         .await
@@ -128,7 +130,7 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     let system = System::development().await.expect("system");
 
     let (ok, health) = ctl(&system, &["health"]).await;
-    assert!(ok && health.matches("Serving").count() == 3, "{health}");
+    assert!(ok && health.matches("Serving").count() == 4, "{health}");
 
     let (ok, demo) = ctl(&system, &["demo"]).await;
     assert!(ok, "{demo}");
@@ -152,6 +154,11 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
         "{demo}"
     );
     assert!(demo.contains("filed in its E-Akte"), "{demo}");
+    // The new household's applicant booked the first meeting online.
+    assert!(
+        demo.contains("the applicant booked a first meeting online"),
+        "{demo}"
+    );
 
     // Loading the demo again changes nothing: the same applications, the same cases.
     let (ok, again) = ctl(&system, &["demo"]).await;
@@ -218,6 +225,18 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
         "{documents}"
     );
 
+    // The new case's first meeting: in the case's appointments and on its timeline.
+    let (ok, booked) = ctl(&system, &["appointments", "--case", cases[2]]).await;
+    assert!(ok, "{booked}");
+    assert_eq!(booked.lines().count(), 1, "{booked}");
+    assert!(
+        booked.contains("first meeting (in person, booked)"),
+        "{booked}"
+    );
+    let reference = booked.split_whitespace().nth(2).unwrap_or_default();
+    let (ok, timeline) = ctl(&system, &["timeline", cases[2]]).await;
+    assert!(ok && timeline.contains(reference), "{timeline}");
+
     let (ok, submission) = ctl(
         &system,
         &["submission", "00000000-0000-4000-8000-000000000001"],
@@ -238,11 +257,13 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     // Three applications and a sick note; the assignment rules, three cases opened and assigned
     // by them, two reviews, a request for documents, a decision, and the sick note attached,
     // its incapacity recorded and the matter processed by the platform, and the scan's
-    // incapacity; in the E-Akte the scan filed, read and tagged, and the form's record filed.
+    // incapacity, and the first meeting booked; in the E-Akte the scan filed, read and tagged,
+    // and the form's record filed; the booking of the first meeting.
     assert!(
         verify.contains("intake: 4 events in 4 streams")
-            && verify.contains("cases: 15 events in 4 streams")
+            && verify.contains("cases: 16 events in 4 streams")
             && verify.contains("efile: 4 events in 2 streams")
+            && verify.contains("appointment: 1 events in 1 streams")
             && verify.contains("intact"),
         "{verify}"
     );

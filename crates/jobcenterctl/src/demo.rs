@@ -1,13 +1,16 @@
 //! Demo data for a newcomer: a few households apply, their cases open, and the caseworker has
 //! moved them along: one waits for documents and the scan centre has filed a scanned sick note
 //! on it (read by OCR and recorded on the case by itself), one is decided and the applicant sent
-//! a sick note through the form (recorded, and filed in the E-Akte as a record), one is new.
+//! a sick note through the form (recorded, and filed in the E-Akte as a record), one is new and
+//! its applicant booked the first meeting online.
 //!
 //! Submission and command ids are fixed, so loading the demo twice records nothing new (intake
 //! and the case commands are idempotent).
 
 use anyhow::Context;
 use chrono::{Days, Utc};
+use jobcenter_proto::appointment::v1::Appointment;
+use jobcenter_proto::appointment::v1::appointment_service_client::AppointmentServiceClient;
 use jobcenter_proto::case::v1::{
     AssignmentRule, CaseCommand, DecisionOutcome, FindCaseByApplicationRequest,
     GetAssignmentRulesRequest, IssueDecisionRequest, ListIncapacitiesRequest,
@@ -26,6 +29,7 @@ use std::time::{Duration, Instant};
 use tonic::transport::Channel;
 use uuid::Uuid;
 
+use crate::appointments;
 use crate::documents;
 use crate::identity::Identity;
 
@@ -182,6 +186,7 @@ pub async fn load(
     mut intake: IntakeServiceClient<Channel>,
     mut case: CaseServiceClient<Channel>,
     mut efile: EfileServiceClient<Channel>,
+    mut appointment: AppointmentServiceClient<Channel>,
     identity: &Identity,
 ) -> anyhow::Result<()> {
     set_assignment_rules(&mut case, identity).await?;
@@ -236,10 +241,44 @@ pub async fn load(
                 wait_for_sick_note_record(&mut efile, identity, &case_id).await?;
                 println!("  the sick note form is recorded on the case and filed in its E-Akte");
             }
-            Progress::New => {}
+            Progress::New => {
+                let applicant = format!("applicant-{submission_id}");
+                let booked =
+                    book_first_meeting(&mut appointment, identity, &applicant, &case_id).await?;
+                println!(
+                    "  the applicant booked a first meeting online: {} on {}",
+                    booked.reference,
+                    appointments::starts(&booked)
+                );
+            }
         }
     }
     Ok(())
+}
+
+/// The new household's applicant books their first meeting online for their case, once the
+/// appointment service knows the case (it learns of it from the case log a moment later).
+async fn book_first_meeting(
+    client: &mut AppointmentServiceClient<Channel>,
+    identity: &Identity,
+    applicant: &str,
+    case_id: &str,
+) -> anyhow::Result<Appointment> {
+    let started = Instant::now();
+    loop {
+        match appointments::book_first_meeting(client, identity, applicant, case_id).await {
+            Ok(booked) => return Ok(booked),
+            Err(error)
+                if started.elapsed() < PATIENCE
+                    && error
+                        .downcast_ref::<tonic::Status>()
+                        .is_some_and(|s| s.code() == tonic::Code::NotFound) =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// The scan of the first household's sick note (Erika Mustermann, 16 to 27 November 2026),

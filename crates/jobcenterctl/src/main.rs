@@ -5,6 +5,7 @@
 //! (`--dev-issuer-dir`), or else a development identity (tenant, subject, roles) as the
 //! services accept in development mode. `dev-issuer serve` and `dev-token` run that issuer.
 
+mod appointments;
 mod demo;
 mod dev_issuer;
 mod documents;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use jobcenter_proto::appointment::v1::appointment_service_client::AppointmentServiceClient;
 use jobcenter_proto::case::v1::{
     CaseStatus, FindCaseByApplicationRequest, GetCaseRequest, GetCaseTimelineRequest,
     ListCasesRequest, ListTasksRequest, case_service_client::CaseServiceClient,
@@ -45,6 +47,13 @@ struct Cli {
     /// Address of the E-Akte.
     #[arg(long, env = "JC_EFILE_ADDR", default_value = "http://127.0.0.1:50053")]
     efile: String,
+    /// Address of the appointment service.
+    #[arg(
+        long,
+        env = "JC_APPOINTMENT_ADDR",
+        default_value = "http://127.0.0.1:50054"
+    )]
+    appointment: String,
     /// CA certificate (PEM) the services' TLS certificates are checked against, for
     /// `https://` addresses.
     #[arg(long, env = "JC_CA_FILE", global = true)]
@@ -119,6 +128,8 @@ enum Command {
         /// The file.
         file: PathBuf,
     },
+    #[command(flatten)]
+    Appointments(appointments::AppointmentCommand),
     /// Recomputes every hash chain of the services' logs from PostgreSQL (auditors).
     Verify {
         /// PostgreSQL URL of the platform's database, as the read-only auditor role
@@ -131,7 +142,11 @@ enum Command {
         )]
         database_url: String,
         /// Schemas holding the logs.
-        #[arg(long, value_delimiter = ',', default_value = "intake,cases,efile")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "intake,cases,efile,appointment"
+        )]
         schemas: Vec<String>,
     },
     /// A development OIDC issuer for the local demo (never for production).
@@ -190,6 +205,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ("intake", &cli.intake),
                 ("case", &cli.case),
                 ("efile", &cli.efile),
+                ("appointment", &cli.appointment),
             ] {
                 let channel = connect(addr, cli.ca_file.as_deref()).await?;
                 let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
@@ -207,7 +223,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 IntakeServiceClient::new(connect(&cli.intake, cli.ca_file.as_deref()).await?);
             let case = CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
             let efile = EfileServiceClient::new(connect(&cli.efile, cli.ca_file.as_deref()).await?);
-            demo::load(intake, case, efile, &cli.identity).await?;
+            let appointment = AppointmentServiceClient::new(
+                connect(&cli.appointment, cli.ca_file.as_deref()).await?,
+            );
+            demo::load(intake, case, efile, appointment, &cli.identity).await?;
         }
         Command::Submission { submission_id } => {
             let mut intake =
@@ -357,6 +376,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("identical content is already on the case:");
             }
             print::document(&document);
+        }
+        Command::Appointments(command) => {
+            let mut client = AppointmentServiceClient::new(
+                connect(&cli.appointment, cli.ca_file.as_deref()).await?,
+            );
+            appointments::run(command, &mut client, &cli.identity).await?;
         }
         Command::Tasks { team } => {
             let mut client =
