@@ -45,7 +45,7 @@ pub use group_commit::GroupCommitConfig;
 pub use hash::{GENESIS_HASH, HashInput, compute_hash};
 pub use model::{
     AppendCommand, AppendOutcome, EVENT_ID_NAMESPACE, EventMetadata, ExpectedVersion, NewEvent,
-    RecordedEvent, TenantEvents, event_id,
+    RecordedEvent, TenantEvents, event_id, scoped_command_id,
 };
 pub use position::{LogPosition, ParsePositionTokenError, PositionToken};
 pub use schema::{INSTALL_LOCK, MAX_SCHEMA_LEN, TENANT_SETTING, roles, validate_schema};

@@ -21,6 +21,23 @@ pub fn event_id(command_id: Uuid, index: u32) -> Uuid {
     Uuid::new_v5(&EVENT_ID_NAMESPACE, &name)
 }
 
+/// The command id a log records for a caller's `command_id` on `stream` of `tenant`: UUIDv5 in
+/// the service's own `namespace` over tenant, stream and id (NUL-separated).
+///
+/// Event ids derive from command ids and are unique across the whole log, and the log answers
+/// a known event id with the earlier result: a client-chosen id reused by another tenant, or on
+/// another stream, would otherwise get someone else's result and record nothing. Scoping the id
+/// by tenant and stream keeps retries idempotent and makes such collisions impossible.
+pub fn scoped_command_id(namespace: &Uuid, tenant: &str, stream: &str, command_id: Uuid) -> Uuid {
+    let mut name = Vec::with_capacity(tenant.len() + stream.len() + 18);
+    name.extend_from_slice(tenant.as_bytes());
+    name.push(0);
+    name.extend_from_slice(stream.as_bytes());
+    name.push(0);
+    name.extend_from_slice(command_id.as_bytes());
+    Uuid::new_v5(namespace, &name)
+}
+
 /// What a command expects of its stream's current version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ExpectedVersion {

@@ -46,17 +46,10 @@ const MAX_STREAM: i64 = 10_000;
 /// How many days after the wanted one the alternatives to a full slot are looked for.
 const ALTERNATIVE_DAYS: u64 = 14;
 
-/// The command id the log records for a caller's `command_id` on `stream` of `tenant`: a
-/// client-chosen id reused by another tenant or on another appointment must neither find
-/// someone else's result nor be refused as taken (the case service's and the E-Akte's reason).
+/// The command id the log records for a caller's `command_id` on `stream` of `tenant`
+/// ([`eventlog::scoped_command_id`] in the appointment service's namespace).
 pub fn scoped_command_id(tenant: &str, stream: &str, command_id: Uuid) -> Uuid {
-    let mut name = Vec::with_capacity(tenant.len() + stream.len() + 18);
-    name.extend_from_slice(tenant.as_bytes());
-    name.push(0);
-    name.extend_from_slice(stream.as_bytes());
-    name.push(0);
-    name.extend_from_slice(command_id.as_bytes());
-    Uuid::new_v5(&SCOPED_COMMANDS, &name)
+    eventlog::scoped_command_id(&SCOPED_COMMANDS, tenant, stream, command_id)
 }
 
 /// The appointment a booking or invitation with the caller's `command_id` creates in `tenant`:

@@ -25,20 +25,10 @@ use crate::error::CaseError;
 /// Namespace of the command ids the log sees (see [`scoped_command_id`]).
 const SCOPED_COMMANDS: Uuid = Uuid::from_u128(0x0b7f_3d52_e1a4_4c69_9f28_5a6d_c3e1_7b40);
 
-/// The command id the log records for a caller's `command_id` on `stream` of `tenant`.
-///
-/// Event ids derive from command ids and are unique across the whole log, and the log answers
-/// a known event id with the earlier result: a client-chosen id reused by another tenant, or on
-/// another case, would otherwise get someone else's result and record nothing. Scoping the id
-/// by tenant and stream keeps retries idempotent and makes such collisions impossible.
+/// The command id the log records for a caller's `command_id` on `stream` of `tenant`
+/// ([`eventlog::scoped_command_id`] in the case service's namespace).
 pub fn scoped_command_id(tenant: &str, stream: &str, command_id: Uuid) -> Uuid {
-    let mut name = Vec::with_capacity(tenant.len() + stream.len() + 18);
-    name.extend_from_slice(tenant.as_bytes());
-    name.push(0);
-    name.extend_from_slice(stream.as_bytes());
-    name.push(0);
-    name.extend_from_slice(command_id.as_bytes());
-    Uuid::new_v5(&SCOPED_COMMANDS, &name)
+    eventlog::scoped_command_id(&SCOPED_COMMANDS, tenant, stream, command_id)
 }
 
 /// How often a command without expected version is decided again after a concurrent write.

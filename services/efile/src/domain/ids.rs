@@ -21,13 +21,7 @@ const RETENTION: Uuid = Uuid::from_u128(0x8a61_c3f0_5e27_4b9d_b1c4_7d20_e95f_3a1
 
 /// The command id the log records for a caller's `command_id` on `stream` of `tenant`.
 pub fn scoped_command_id(tenant: &str, stream: &str, command_id: Uuid) -> Uuid {
-    let mut name = Vec::with_capacity(tenant.len() + stream.len() + 18);
-    name.extend_from_slice(tenant.as_bytes());
-    name.push(0);
-    name.extend_from_slice(stream.as_bytes());
-    name.push(0);
-    name.extend_from_slice(command_id.as_bytes());
-    Uuid::new_v5(&SCOPED_COMMANDS, &name)
+    eventlog::scoped_command_id(&SCOPED_COMMANDS, tenant, stream, command_id)
 }
 
 /// The document an upload with `upload_id` of `tenant` files: a retry files the same one.
