@@ -41,3 +41,10 @@ pub mod appointment {
         tonic::include_proto!("jobcenter.appointment.v1");
     }
 }
+
+/// `jobcenter.notification.v1`: notifications (profiles and consent, mailbox, messages, print queue).
+pub mod notification {
+    pub mod v1 {
+        tonic::include_proto!("jobcenter.notification.v1");
+    }
+}
