@@ -8,8 +8,9 @@
 //! E-Akte's log to JetStream, the `documents` projection (E-Akte log → `efile.documents`,
 //! `efile.document_versions`), the `case_directory` projection (case log → which cases exist,
 //! whose they are, when they closed), the periodic deletion run ([`retention`]), the blob
-//! sweep ([`sweeper`]), and the sick-note automation ([`reactors`]: scans read by OCR, forms
-//! filed as records). See `docs/efile/documents.md` and `docs/efile/sick-notes.md`.
+//! sweep ([`sweeper`]), the sick-note automation ([`reactors`]: scans read by OCR, forms filed
+//! as records) and the decision letters ([`reactors::decision_letters`]: every decision the case
+//! service issues filed as a letter). See `docs/efile/documents.md` and `docs/efile/sick-notes.md`.
 
 pub mod api;
 pub mod authorization;
@@ -44,6 +45,7 @@ use crate::domain::dates::{Clock, SystemClock};
 use crate::domain::rules::TenantFilingRules;
 use crate::projections::case_directory::CaseDirectory;
 use crate::projections::documents::Documents;
+use crate::reactors::decision_letters::DecisionLettersReactor;
 use crate::reactors::form_sick_notes::FormSickNotesReactor;
 use crate::reactors::sick_note_reader::SickNoteReaderReactor;
 use crate::retention::Retention;
@@ -205,7 +207,7 @@ pub async fn install(owner: &PgPool) -> Result<(), StartError> {
     Ok(())
 }
 
-/// What the sick-note reactors need besides the log.
+/// What the reactors need besides the log.
 struct Reactors {
     reader: sick_note_reader::Reader,
     blobs: BlobStore,
@@ -404,13 +406,26 @@ impl Application {
             SCHEMA,
             CASE_SERVICE,
             FormSickNotesReactor::new(
+                commands.clone(),
+                self.reactors.blobs.clone(),
+                self.reactors.rules.clone(),
+                self.reactors.max_document_bytes,
+            ),
+        );
+        let forms = tokio::spawn(forms.run(tasks.clone()));
+        let decisions = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            CASE_SERVICE,
+            DecisionLettersReactor::new(
                 commands,
                 self.reactors.blobs,
                 self.reactors.rules,
                 self.reactors.max_document_bytes,
             ),
         );
-        let forms = tokio::spawn(forms.run(tasks.clone()));
+        let decisions = tokio::spawn(decisions.run(tasks.clone()));
         let retention = tokio::spawn(self.retention.run(tasks.clone(), self.retention_poll));
         let sweeper = tokio::spawn(self.sweeper.run(tasks.clone(), self.sweep_poll));
         let serve = tokio::spawn(
@@ -434,6 +449,7 @@ impl Application {
             ("case_directory", directory),
             (reactors::sick_note_reader::NAME, scans),
             (reactors::form_sick_notes::NAME, forms),
+            (reactors::decision_letters::NAME, decisions),
         ] {
             let outcome = task
                 .await

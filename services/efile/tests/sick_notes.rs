@@ -40,21 +40,6 @@ fn sick_note_header(case: &OpenedCase) -> proto::UploadHeader {
     }
 }
 
-/// Polls `check` until it yields a value (OCR and two services in between take a moment).
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    for _ in 0..300 {
-        if let Some(value) = check().await {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 async fn incapacities(app: &TestApp, case_id: &str) -> Vec<case::IncapacityRecorded> {
     app.cases
         .clone()
@@ -223,22 +208,6 @@ async fn document_of(app: &TestApp, document_id: &str) -> proto::Document {
         .expect("document")
 }
 
-async fn case_file(app: &TestApp, case_id: &str) -> Vec<proto::Document> {
-    app.efile
-        .clone()
-        .get_case_file(as_caseworker(
-            proto::GetCaseFileRequest {
-                case_id: case_id.into(),
-                min_position: None,
-            },
-            TENANT,
-        ))
-        .await
-        .expect("case file")
-        .into_inner()
-        .documents
-}
-
 /// The applicant of `case` sends a sick-note form for the period.
 async fn submit_sick_note_form(
     app: &mut TestApp,
@@ -276,17 +245,4 @@ async fn submit_sick_note_form(
         ))
         .await
         .expect("sick note accepted");
-}
-
-/// The text of a PDF, by poppler's pdftotext (installed with the OCR tools).
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("record.pdf");
-    std::fs::write(&path, pdf).expect("written");
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (deploy/local/setup.sh installs poppler-utils)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -233,6 +233,19 @@ impl TenantFilingRules {
     }
 }
 
+/// `wanted` tags that the tenant's vocabulary holds, sorted: a jobcenter without a sick-note
+/// (or decision) tag files its generated documents untagged rather than not at all.
+pub fn tags_in_vocabulary(wanted: &[&str], vocabulary: &[String]) -> Vec<String> {
+    let mut tags: Vec<String> = wanted
+        .iter()
+        .filter(|tag| vocabulary.iter().any(|known| known == *tag))
+        .map(|tag| (*tag).to_owned())
+        .collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +320,16 @@ mod tests {
                     .to_owned(),
             ]
         );
+    }
+
+    #[test]
+    fn tags_outside_the_vocabulary_are_left_out() {
+        let vocabulary = vec!["arbeitsunfaehigkeit".to_owned(), "miete".to_owned()];
+        assert_eq!(
+            tags_in_vocabulary(&["erstbescheinigung", "arbeitsunfaehigkeit"], &vocabulary),
+            vec!["arbeitsunfaehigkeit".to_owned()]
+        );
+        assert!(tags_in_vocabulary(&["bescheid"], &vocabulary).is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The E-Akte's side of a sick note submitted as a form: the case service recorded the period
 //! (`case.IncapacityRecorded`, source form); the E-Akte files a printable record of it, so the
 //! case file shows the sick note like every other document. What the record says, its id and
-//! its tags are decided here; rendering is [`super::text_pdf`]. Pure.
+//! its tags are decided here; rendering is [`text_pdf`]. Pure.
 //!
 //! Never carries a diagnosis: the form has none, and the record shows only the period, the kind
 //! of certificate and when it arrived.
@@ -12,7 +12,7 @@ use jobcenter_proto::case::v1 as case;
 use uuid::Uuid;
 
 use super::dates;
-use super::text_pdf::Line;
+use text_pdf::Line;
 
 /// Namespace of the ids of records of form sick notes.
 const RECORDS: Uuid = Uuid::from_u128(0x3b7e_52c1_a94d_4f60_8d2e_61f0_b7a9_c418);
@@ -161,19 +161,6 @@ impl FormSickNote {
     }
 }
 
-/// `wanted` tags that the tenant's vocabulary holds, sorted: a jobcenter without a sick-note
-/// tag files its sick notes untagged rather than not at all.
-pub fn tags_in_vocabulary(wanted: &[&str], vocabulary: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = wanted
-        .iter()
-        .filter(|tag| vocabulary.iter().any(|known| known == *tag))
-        .map(|tag| (*tag).to_owned())
-        .collect();
-    tags.sort();
-    tags.dedup();
-    tags
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,14 +229,5 @@ mod tests {
         assert_eq!(note.document_id("jc-a"), note.document_id("jc-a"));
         assert_ne!(note.document_id("jc-a"), note.document_id("jc-b"));
         assert_ne!(note.document_id("jc-a"), note.command_id("jc-a"));
-    }
-
-    #[test]
-    fn tags_outside_the_vocabulary_are_left_out() {
-        let vocabulary = vec!["arbeitsunfaehigkeit".to_owned(), "miete".to_owned()];
-        assert_eq!(
-            tags_in_vocabulary(&CertificateKind::First.tags(), &vocabulary),
-            vec!["arbeitsunfaehigkeit".to_owned()]
-        );
     }
 }

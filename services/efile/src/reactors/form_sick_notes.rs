@@ -15,30 +15,25 @@ use prost::Message;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::generated::{GeneratedDocument, GeneratedFiler};
 use super::{failed, no_digest, no_reset};
 use crate::blobs::BlobStore;
-use crate::commands::{DocumentCommands, Issuer};
-use crate::domain::document::{Command, Content, Filing, Refusal};
-use crate::domain::rules::TenantFilingRules;
-use crate::domain::sick_note_record::{FormSickNote, tags_in_vocabulary};
-use crate::domain::text_pdf;
-use crate::domain::types::{Channel, DocumentType};
+use crate::commands::DocumentCommands;
+use crate::domain::rules::{TenantFilingRules, tags_in_vocabulary};
+use crate::domain::sick_note_record::FormSickNote;
+use crate::domain::types::DocumentType;
 use crate::error::EfileError;
 
 /// Name of the reactor (its checkpoint key).
 pub const NAME: &str = "form_sick_notes";
-/// Who files the records.
-const ACTOR: &str = "efile";
 /// The case log's event it reacts to.
 const INCAPACITY_RECORDED: &str = "case.IncapacityRecorded";
 
 /// The reactor.
 #[derive(Clone)]
 pub struct FormSickNotesReactor {
-    commands: DocumentCommands,
-    blobs: BlobStore,
+    filer: GeneratedFiler,
     rules: Arc<TenantFilingRules>,
-    max_document_bytes: u64,
 }
 
 impl FormSickNotesReactor {
@@ -50,10 +45,12 @@ impl FormSickNotesReactor {
         max_document_bytes: u64,
     ) -> Self {
         Self {
-            commands,
-            blobs,
+            filer: GeneratedFiler {
+                commands,
+                blobs,
+                max_document_bytes,
+            },
             rules,
-            max_document_bytes,
         }
     }
 
@@ -73,59 +70,20 @@ impl FormSickNotesReactor {
             return Ok(());
         };
         let tenant = &event.tenant_id;
-        let document_id = note.document_id(tenant);
-        if self
-            .commands
-            .load(tenant, document_id)
-            .await?
-            .document
-            .is_some()
-        {
-            return Ok(());
-        }
-        let pdf = text_pdf::render(&note.lines());
-        let mut upload = self
-            .blobs
-            .begin_upload(tenant, self.max_document_bytes)
-            .await?;
-        if let Err(error) = upload.write(&pdf).await {
-            upload.abort().await;
-            return Err(error.into());
-        }
-        let stored = upload.finish().await?;
         let vocabulary = self.rules.of(tenant).vocabulary();
-        let filing = Filing {
-            document_id,
+        let document = GeneratedDocument {
+            document_id: note.document_id(tenant),
+            command_id: note.command_id(tenant),
             case_id,
             doc_type: DocumentType::SickNote,
             tags: tags_in_vocabulary(&note.certificate.tags(), &vocabulary),
-            channel: Channel::Generated,
             received_at: note.received_at,
-            content: Content {
-                sha256: stored.sha256,
-                size: stored.size,
-                media_type: "application/pdf".to_owned(),
-                file_name: note.file_name(),
-            },
-            filed_by: ACTOR.to_owned(),
+            file_name: note.file_name(),
             source_id: note.application_id.to_string(),
         };
-        let issuer = Issuer {
-            tenant_id: tenant.clone(),
-            actor: ACTOR.to_owned(),
-            command_id: note.command_id(tenant),
-            correlation_id: event.metadata.correlation_id,
-            causation_id: Some(event.event_id),
-            traceparent: event.metadata.traceparent.clone(),
-        };
-        match self
-            .commands
-            .execute(&issuer, document_id, None, Command::File(filing))
+        self.filer
+            .file(event, document, || text_pdf::render(&note.lines()))
             .await
-        {
-            Ok(_) | Err(EfileError::Refused(Refusal::AlreadyFiled)) => Ok(()),
-            Err(error) => Err(error),
-        }
     }
 }
 

@@ -6,8 +6,14 @@
 //!   `efile.SickNoteRead` on the document, which the case service assesses.
 //! - [`form_sick_notes`]: a sick note recorded from a form (case log, `case.IncapacityRecorded`)
 //!   → a printable record of it filed in the case's E-Akte.
+//! - [`decision_letters`]: a decision issued (case log, `case.DecisionIssued`) → its decision
+//!   letter filed in the case's E-Akte.
+//!
+//! The last two file through [`generated`], the path of documents the platform makes itself.
 
+pub mod decision_letters;
 pub mod form_sick_notes;
+mod generated;
 pub mod sick_note_reader;
 
 use futures::future::BoxFuture;

@@ -27,8 +27,8 @@ use crate::commands::{DocumentCommands, Issuer};
 use crate::domain::dates;
 use crate::domain::document::{Command, Document, Refusal};
 use crate::domain::ids::document_id_of_stream;
-use crate::domain::rules::TenantFilingRules;
-use crate::domain::sick_note_record::{CertificateKind, tags_in_vocabulary};
+use crate::domain::rules::{TenantFilingRules, tags_in_vocabulary};
+use crate::domain::sick_note_record::CertificateKind;
 use crate::domain::types::{Channel, DocumentType};
 use crate::error::EfileError;
 

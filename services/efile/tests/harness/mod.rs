@@ -537,3 +537,48 @@ pub async fn get_document(
         .document
         .unwrap()
 }
+
+/// Polls `check` until it yields a value (OCR or two services in between take a moment).
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..300 {
+        if let Some(value) = check().await {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// The case file of `case_id` as caseworker `cw-1` of [`TENANT`] sees it now.
+pub async fn case_file(app: &TestApp, case_id: &str) -> Vec<proto::Document> {
+    app.efile
+        .clone()
+        .get_case_file(as_caseworker(
+            proto::GetCaseFileRequest {
+                case_id: case_id.into(),
+                min_position: None,
+            },
+            TENANT,
+        ))
+        .await
+        .expect("case file")
+        .into_inner()
+        .documents
+}
+
+/// The text of a PDF, by poppler's pdftotext (installed with the OCR tools).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("record.pdf");
+    std::fs::write(&path, pdf).expect("written");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (deploy/local/setup.sh installs poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
