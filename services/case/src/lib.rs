@@ -15,7 +15,10 @@
 //! `IncapacityRecorded` or `SickNoteReviewRequested`) and the `incapacities` projection
 //! (`docs/casework/sick-notes.md`); and the appointments' part: the `appointments` reactor (the
 //! appointment service's bookings, changes and no-shows → `AppointmentNoted` and
-//! `MissedAppointmentAssessmentRequested`, `docs/casework/appointments.md`). The same server
+//! `MissedAppointmentAssessmentRequested`, `docs/casework/appointments.md`); and the messages'
+//! part: the `messages` reactor (the applicant's messages and the caseworkers' replies from the
+//! notification service → `ApplicantMessageNoted` and `ApplicantMessageAnswered`,
+//! `docs/casework/messages.md`). The same server
 //! streams the case feed for partner systems ([`feed`], `jobcenter.case.v1.CaseFeedService`).
 
 pub mod api;
@@ -253,11 +256,12 @@ impl Application {
         )?;
         let nats = platform::nats::connect(&config.nats).await?;
         let js = async_nats::jetstream::new(nats);
-        // The streams must exist before consumers attach (intake, the E-Akte and the appointment
-        // service may start later than us).
+        // The streams must exist before consumers attach (intake, the E-Akte, the appointment
+        // and the notification service may start later than us).
         eventlog::wire::ensure_stream(&js, INTAKE_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, reactors::sick_notes::EFILE_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, reactors::appointments::APPOINTMENT_SERVICE).await?;
+        eventlog::wire::ensure_stream(&js, reactors::messages::NOTIFICATION_SERVICE).await?;
         eventlog::wire::ensure_stream(&js, LOG_NAME).await?;
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
@@ -348,6 +352,7 @@ impl Application {
         let mut work_queue = self.spawn_work_queue(&tasks);
         work_queue.extend(self.spawn_sick_notes(&tasks));
         work_queue.push(self.spawn_appointments(&tasks));
+        work_queue.push(self.spawn_messages(&tasks));
         // On `cancel` itself, not `tasks`: the feed's streams must end before the server's
         // drain can finish, and `tasks` is cancelled only after it.
         let feed_listener = tokio::spawn(self.feed_listener.run(cancel.clone()));
@@ -507,6 +512,24 @@ impl Application {
         );
         (
             reactors::appointments::NAME,
+            tokio::spawn(reactor.run(tasks.clone())),
+        )
+    }
+}
+
+impl Application {
+    /// Spawns the messages' reactor (the notification service's applicant messages and
+    /// replies → the cases) on `tasks`.
+    fn spawn_messages(&self, tasks: &CancellationToken) -> (&'static str, WorkQueueTask) {
+        let reactor = ProjectionRunner::new(
+            self.worker.clone(),
+            self.js.clone(),
+            SCHEMA,
+            reactors::messages::NOTIFICATION_SERVICE,
+            reactors::messages::MessageReactor::new(self.commands(), self.clock.clone()),
+        );
+        (
+            reactors::messages::NAME,
             tokio::spawn(reactor.run(tasks.clone())),
         )
     }

@@ -15,6 +15,7 @@ use super::codec;
 use super::dates;
 use super::events::Event;
 use super::lifecycle::{self, Periods, Stage, TransitionError};
+use super::messages::{self, Messages};
 use super::sick_notes::{
     self, ConfidenceThreshold, Confirmation, FormSickNote, Reading, SickNotes,
 };
@@ -52,6 +53,8 @@ pub struct Case {
     pub sick_notes: SickNotes,
     /// The appointments the case heard of, and the assessments of missed ones.
     pub appointments: Appointments,
+    /// The messages the applicant wrote about the case, and whether they were answered.
+    pub messages: Messages,
     /// The stream version of the last event folded.
     pub version: i32,
 }
@@ -88,6 +91,7 @@ impl Case {
                 fired: BTreeSet::new(),
                 sick_notes: SickNotes::default(),
                 appointments: Appointments::default(),
+                messages: Messages::default(),
                 version,
             });
         };
@@ -124,6 +128,9 @@ impl Case {
             Event::AppointmentNoted(_)
             | Event::MissedAppointmentAssessmentRequested(_)
             | Event::MissedAppointmentAssessed(_) => case.appointments.evolve(event),
+            Event::ApplicantMessageNoted(_) | Event::ApplicantMessageAnswered(_) => {
+                case.messages.evolve(event);
+            }
             _ => {}
         }
         Some(case)
@@ -195,6 +202,11 @@ pub enum Command {
     RequestMissedAppointmentAssessment(proto::MissedAppointmentAssessmentRequested),
     /// A caseworker assessed a missed appointment.
     AssessMissedAppointment(Assessment),
+    /// The applicant wrote a message about the case (the `messages` reactor); noted on an open
+    /// or a closed case.
+    NoteApplicantMessage(proto::ApplicantMessageNoted),
+    /// A caseworker replied to the applicant's message (the `messages` reactor).
+    AnswerApplicantMessage(proto::ApplicantMessageAnswered),
 }
 
 /// Why a command was refused; the message is for the caller.
@@ -312,6 +324,8 @@ pub fn decide(
         Command::AssessMissedAppointment(assessment) => {
             Ok(appointments::decide_assessment(case, assessment)?)
         }
+        Command::NoteApplicantMessage(noted) => Ok(messages::decide_note(case, noted)),
+        Command::AnswerApplicantMessage(answered) => Ok(messages::decide_answer(case, answered)),
         Command::DecideMatter {
             application_id,
             outcome,

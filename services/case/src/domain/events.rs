@@ -38,6 +38,8 @@ pub enum Event {
     AppointmentNoted(proto::AppointmentNoted),
     MissedAppointmentAssessmentRequested(proto::MissedAppointmentAssessmentRequested),
     MissedAppointmentAssessed(proto::MissedAppointmentAssessed),
+    ApplicantMessageNoted(proto::ApplicantMessageNoted),
+    ApplicantMessageAnswered(proto::ApplicantMessageAnswered),
 }
 
 /// Expands to the table of (variant, recorded type name) in one place.
@@ -98,6 +100,8 @@ event_types! {
     AppointmentNoted => "case.AppointmentNoted",
     MissedAppointmentAssessmentRequested => "case.MissedAppointmentAssessmentRequested",
     MissedAppointmentAssessed => "case.MissedAppointmentAssessed",
+    ApplicantMessageNoted => "case.ApplicantMessageNoted",
+    ApplicantMessageAnswered => "case.ApplicantMessageAnswered",
 }
 
 impl Event {
@@ -165,13 +169,25 @@ mod tests {
                 note: "krank".into(),
                 reference: "K7MX4-QTR9B".into(),
             }),
+            Event::ApplicantMessageNoted(proto::ApplicantMessageNoted {
+                message_id: "m".into(),
+                subject: "Frage zum Bescheid".into(),
+                attachment_document_ids: vec!["d".into()],
+                ..Default::default()
+            }),
+            Event::ApplicantMessageAnswered(proto::ApplicantMessageAnswered {
+                message_id: "m".into(),
+                reply_message_id: "r".into(),
+                answered_by: "cw-1".into(),
+                subject: "Frage zum Bescheid".into(),
+            }),
         ];
         for event in events {
             let back = Event::decode(event.event_type(), &event.encode());
             assert_eq!(back, Ok(Some(event)));
         }
         assert_eq!(Event::decode("case.FromTheFuture", &[]), Ok(None));
-        assert_eq!(Event::TYPES.len(), 21);
+        assert_eq!(Event::TYPES.len(), 23);
         assert!(Event::TYPES.contains(&CASE_OPENED));
     }
 }

@@ -1,8 +1,9 @@
 //! The case domain: ids, opening a case ([`decide_open`]), the case aggregate ([`case`]), the
 //! lifecycle of a main application ([`lifecycle`]), the recorded events ([`events`]), legal days
 //! ([`dates`]), the timeline wording, the work queue's tasks ([`tasks`]), the assignment rules
-//! and absences ([`assignment`]), sick notes ([`sick_notes`]) and appointments
-//! ([`appointments`]). Pure: no I/O, unit-tested beside the code.
+//! and absences ([`assignment`]), sick notes ([`sick_notes`]), appointments
+//! ([`appointments`]) and the applicant's messages ([`messages`]). Pure: no I/O, unit-tested
+//! beside the code.
 
 pub mod appointments;
 pub mod assignment;
@@ -12,6 +13,7 @@ pub mod dates;
 pub mod events;
 pub mod filing;
 pub mod lifecycle;
+pub mod messages;
 pub mod periods;
 pub mod sick_notes;
 pub mod tasks;

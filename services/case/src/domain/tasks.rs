@@ -32,6 +32,10 @@ pub const MATTER_DAYS: u64 = 14;
 pub const SICK_NOTE_DAYS: u64 = 3;
 /// Days to assess a missed appointment (from the request): long enough to hear the applicant.
 pub const ASSESS_MISSED_DAYS: u64 = 7;
+/// Days to answer an applicant's message (from its sending).
+pub const ANSWER_MESSAGE_DAYS: u64 = 5;
+/// Most characters of a message's subject in its task's title (the rest is cut, with "…").
+pub const SUBJECT_IN_TITLE_MAX: usize = 80;
 /// Months to decide an objection (§ 88 (2) SGG: an action for failure to act after three).
 pub const OBJECTION_MONTHS: u32 = 3;
 
@@ -66,8 +70,9 @@ pub enum Closing {
         kind: TaskKind,
         application_id: String,
     },
-    /// Every open task of the case.
-    Everything,
+    /// Every open task of the case but those of these kinds (closing a case closes its work,
+    /// but an applicant's message still wants its answer).
+    EverythingBut(&'static [TaskKind]),
 }
 
 /// What one case event does to the case's tasks: first it closes, then it opens.
@@ -164,7 +169,7 @@ pub fn effects(event: &Event, recorded_on: NaiveDate) -> Effects {
             Effects::closes(&[TaskKind::DecideObjection, TaskKind::ObjectionOverdue])
         }
         Event::CaseClosed(_) => Effects {
-            closes: Closing::Everything,
+            closes: Closing::EverythingBut(&[TaskKind::AnswerMessage]),
             opens: None,
         },
         Event::DeadlineReached(e) => {
@@ -263,6 +268,17 @@ pub fn effects(event: &Event, recorded_on: NaiveDate) -> Effects {
             },
             opens: None,
         },
+        Event::ApplicantMessageNoted(e) => Effects::opens(answer_message_task(
+            e,
+            after(received(&e.sent_at), ANSWER_MESSAGE_DAYS),
+        )),
+        Event::ApplicantMessageAnswered(e) => Effects {
+            closes: Closing::Matter {
+                kind: TaskKind::AnswerMessage,
+                application_id: e.message_id.clone(),
+            },
+            opens: None,
+        },
         Event::CaseAssigned(_)
         | Event::AssignmentRulesSet(_)
         | Event::CaseworkerAbsenceRecorded(_)
@@ -312,6 +328,36 @@ fn missed_appointment_task(
         due_on,
         priority,
         application_id: Some(e.appointment_id.clone()),
+    }
+}
+
+/// The task an applicant's message brings, on an open or a closed case alike: read it, check its
+/// attachments, take in what it tells, answer. Its `application_id` is the message id a reply
+/// names.
+fn answer_message_task(e: &proto::ApplicantMessageNoted, due_on: NaiveDate) -> Opening {
+    let subject = e.subject.trim();
+    let title = if subject.is_empty() {
+        "Nachricht beantworten (ohne Betreff)".to_owned()
+    } else if subject.chars().count() > SUBJECT_IN_TITLE_MAX {
+        let cut: String = subject.chars().take(SUBJECT_IN_TITLE_MAX).collect();
+        format!("Nachricht beantworten: {}…", cut.trim_end())
+    } else {
+        format!("Nachricht beantworten: {subject}")
+    };
+    let mut checklist = vec![READ_MESSAGE.to_owned()];
+    match e.attachment_document_ids.len() {
+        0 => {}
+        1 => checklist.push("Anhang in der E-Akte prüfen".to_owned()),
+        n => checklist.push(format!("{n} Anhänge in der E-Akte prüfen")),
+    }
+    checklist.extend(texts(ANSWER_MESSAGE));
+    Opening {
+        kind: TaskKind::AnswerMessage,
+        title,
+        checklist,
+        due_on,
+        priority: TaskPriority::Normal,
+        application_id: Some(e.message_id.clone()),
     }
 }
 
@@ -473,6 +519,12 @@ const ASSESS_MISSED_APPOINTMENT: &[&str] = &[
     "Kontakt aufnehmen und nach dem Grund fragen",
     "Über einen neuen Termin entscheiden",
     "Bewertung erfassen",
+];
+/// An applicant's message: read it, then its attachments (when there are any), then these.
+const READ_MESSAGE: &str = "Nachricht im Postfach lesen";
+const ANSWER_MESSAGE: &[&str] = &[
+    "Mitteilungen darin erfassen (Änderungen, Krankmeldung, Ortsabwesenheit)",
+    "Im Postfach antworten",
 ];
 const ABSENCE_NOTICE: &[&str] = &[
     "Zeitraum und Erreichbarkeit prüfen (§ 7b SGB II)",

@@ -6,6 +6,7 @@ use jobcenter_proto::common::v1::Date;
 use super::{Event, to_utc};
 
 mod appointment_wording;
+mod message_wording;
 
 /// Describes one event of a case in plain words.
 pub fn describe(event: &Event) -> String {
@@ -91,6 +92,8 @@ pub fn describe(event: &Event) -> String {
             appointment_wording::assessment_requested(e)
         }
         Event::MissedAppointmentAssessed(e) => appointment_wording::assessed(e),
+        Event::ApplicantMessageNoted(e) => message_wording::noted(e),
+        Event::ApplicantMessageAnswered(e) => message_wording::answered(e),
     }
 }
 

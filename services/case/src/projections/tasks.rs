@@ -180,7 +180,7 @@ async fn close(
         Closing::Nothing => return Ok(()),
         Closing::Kinds(_) => close!(" AND kind = ANY($5)"),
         Closing::Matter { .. } => close!(" AND kind = $5 AND application_id = $6"),
-        Closing::Everything => close!(""),
+        Closing::EverythingBut(_) => close!(" AND kind <> ALL($5)"),
     };
     let query = sqlx::query(sql)
         .bind(&event.tenant_id)
@@ -188,14 +188,14 @@ async fn close(
         .bind(event.recorded_at)
         .bind(event.event_id);
     let query = match closing {
-        Closing::Kinds(kinds) => {
+        Closing::Kinds(kinds) | Closing::EverythingBut(kinds) => {
             query.bind(kinds.iter().map(|kind| *kind as i32).collect::<Vec<i32>>())
         }
         Closing::Matter {
             kind,
             application_id,
         } => query.bind(*kind as i32).bind(application_id),
-        Closing::Nothing | Closing::Everything => query,
+        Closing::Nothing => query,
     };
     query.execute(&mut *tx).await?;
     Ok(())

@@ -716,3 +716,58 @@ pub async fn timeline_of(
         page_token = page.next_page_token;
     }
 }
+
+/// The notification service's log name, service name and JetStream stream (`EV_NOTIFICATION`),
+/// as the case service consumes it.
+pub const NOTIFICATION: &str = "notification";
+
+/// The notification service's event log without the notification service (see
+/// [`service_log`]).
+pub async fn notification_log(app: &TestApp) -> eventlog::EventLog {
+    service_log(app, NOTIFICATION).await
+}
+
+/// Appends `payload` as `notification.<event_type>` of `tenant` to the stream of message
+/// `message_id` (`message-<id>`, at whatever version comes next) with the command id
+/// `command_id` (the same id again is the same append); returns where it landed.
+pub async fn append_notification_event(
+    log: &eventlog::EventLog,
+    tenant: &str,
+    message_id: uuid::Uuid,
+    command_id: uuid::Uuid,
+    event_type: &str,
+    payload: &impl prost::Message,
+) -> eventlog::AppendOutcome {
+    log.append(eventlog::AppendCommand {
+        command_id,
+        stream_id: format!("message-{message_id}"),
+        tenant_id: tenant.to_owned(),
+        expected: eventlog::ExpectedVersion::Any,
+        events: vec![eventlog::NewEvent {
+            event_type: format!("notification.{event_type}"),
+            schema_version: 1,
+            payload: payload.encode_to_vec(),
+            metadata: eventlog::EventMetadata {
+                actor: Some("notification".to_owned()),
+                ..Default::default()
+            },
+        }],
+    })
+    .await
+    .expect("notification event appended")
+}
+
+/// Waits until the case service's `messages` reactor has taken in the notification log up to
+/// `at` (its checkpoint), for at most 15 s.
+pub async fn messages_reactor_reached(app: &TestApp, at: eventlog::LogPosition) {
+    let reached = projection::wait_for(
+        app.db.worker_pool(),
+        case::SCHEMA,
+        case::reactors::messages::NAME,
+        at,
+        std::time::Duration::from_secs(15),
+    )
+    .await
+    .expect("checkpoint readable");
+    assert!(reached, "the messages reactor did not reach {at:?}");
+}

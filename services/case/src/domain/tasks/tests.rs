@@ -148,7 +148,30 @@ fn samples() -> Vec<(&'static str, Event)> {
                 record_id: "d-9".into(),
             }),
         ),
+        ("message", message("n-1", "Frage zum Bescheid", 2)),
+        ("message answered", answered("n-1")),
+        ("other message answered", answered("n-9")),
     ]
+}
+
+/// The applicant's message `message_id`, sent 2026-12-01 09:00 UTC with `attachments`.
+fn message(message_id: &str, subject: &str, attachments: usize) -> Event {
+    Event::ApplicantMessageNoted(proto::ApplicantMessageNoted {
+        message_id: message_id.into(),
+        subject: subject.into(),
+        attachment_document_ids: vec!["d".to_owned(); attachments],
+        sent_at: at(1_796_115_600),
+        ..Default::default()
+    })
+}
+
+fn answered(message_id: &str) -> Event {
+    Event::ApplicantMessageAnswered(proto::ApplicantMessageAnswered {
+        message_id: message_id.into(),
+        reply_message_id: "r-1".into(),
+        answered_by: "cw-1".into(),
+        subject: String::new(),
+    })
 }
 
 fn incapacity(record_id: &str, automatic: bool) -> Event {
@@ -188,7 +211,7 @@ fn closes(effects: &Effects, opened: &Opening) -> bool {
             opened.kind == *kind
                 && opened.application_id.as_deref() == Some(application_id.as_str())
         }
-        Closing::Everything => true,
+        Closing::EverythingBut(kinds) => !kinds.contains(&opened.kind),
     }
 }
 
@@ -273,6 +296,14 @@ fn each_task_kind_opens_with_its_due_day_and_priority_and_closes_by_exactly_its_
             TaskPriority::High,
             vec!["sick note confirmed", "closed"],
         ),
+        (
+            // Closing the case leaves it open: the applicant still waits for the answer.
+            "message",
+            TaskKind::AnswerMessage,
+            day(2026, 12, 6),
+            TaskPriority::Normal,
+            vec!["message answered"],
+        ),
     ];
     for (opener, kind, due_on, priority, closers) in table {
         let opened = effects(&sample(opener), recorded())
@@ -307,6 +338,7 @@ fn reminders_assignments_and_the_end_of_the_objection_period_open_no_task() {
         "closed",
         "sick note confirmed",
         "sick note acknowledged",
+        "message answered",
     ] {
         assert_eq!(effects(&sample(name), recorded()).opens, None, "{name}");
     }
@@ -365,5 +397,46 @@ fn sick_note_tasks_name_the_period_the_document_and_the_doubts() {
     assert_eq!(
         review.checklist.last().map(String::as_str),
         Some("Zweifel prüfen: no end date found")
+    );
+}
+
+#[test]
+fn a_message_task_names_the_subject_and_counts_the_attachments() {
+    let task = effects(&sample("message"), recorded())
+        .opens
+        .expect("a task");
+    assert_eq!(task.title, "Nachricht beantworten: Frage zum Bescheid");
+    assert_eq!(task.application_id.as_deref(), Some("n-1"));
+    assert_eq!(
+        task.checklist,
+        vec![
+            "Nachricht im Postfach lesen",
+            "2 Anhänge in der E-Akte prüfen",
+            "Mitteilungen darin erfassen (Änderungen, Krankmeldung, Ortsabwesenheit)",
+            "Im Postfach antworten",
+        ]
+    );
+    let bare = effects(&message("n-2", " ", 0), recorded())
+        .opens
+        .expect("a task");
+    assert_eq!(bare.title, "Nachricht beantworten (ohne Betreff)");
+    assert!(!bare.checklist.iter().any(|c| c.contains("Anh")));
+    let one = effects(&message("n-3", "x", 1), recorded())
+        .opens
+        .expect("a task");
+    assert!(
+        one.checklist
+            .contains(&"Anhang in der E-Akte prüfen".to_owned())
+    );
+    // A long subject is cut in the title; the whole of it is in the mailbox.
+    let long = effects(&message("n-4", &"Ä".repeat(200), 0), recorded())
+        .opens
+        .expect("a task");
+    assert_eq!(
+        long.title,
+        format!(
+            "Nachricht beantworten: {}…",
+            "Ä".repeat(SUBJECT_IN_TITLE_MAX)
+        )
     );
 }
