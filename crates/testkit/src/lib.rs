@@ -7,9 +7,11 @@
 
 mod database;
 mod nats;
+pub mod push;
 pub mod raw_grpc;
 pub mod s3;
 pub mod scan;
+pub mod smtp;
 
 pub use database::{TestDatabase, admin_url, ensure_roles, roles};
 pub use nats::{TestNats, nats_server_binary};
