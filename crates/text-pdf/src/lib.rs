@@ -77,16 +77,30 @@ fn letter_frame(with_address: bool) -> Frame {
 
 /// The PDF bytes of `lines` as a record: from the top of A4 pages, as many pages as needed.
 pub fn render(lines: &[Line]) -> Vec<u8> {
-    compose(lines, &RECORD, None)
+    compose(lines, &RECORD, None).bytes
 }
 
 /// The PDF bytes of a letter after DIN 5008 form B: `address` in the window of page 1 (with
 /// fold and punch marks), then `lines`; without an address the text begins at the top.
 pub fn render_letter(address: Option<&Address>, lines: &[Line]) -> Vec<u8> {
+    letter(address, lines).bytes
+}
+
+/// A rendered PDF and its number of pages (a print service charges and checks by page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The PDF bytes.
+    pub bytes: Vec<u8>,
+    /// How many pages it has.
+    pub pages: usize,
+}
+
+/// [`render_letter`] with the number of pages.
+pub fn letter(address: Option<&Address>, lines: &[Line]) -> Document {
     compose(lines, &letter_frame(address.is_some()), address)
 }
 
-fn compose(lines: &[Line], frame: &Frame, address: Option<&Address>) -> Vec<u8> {
+fn compose(lines: &[Line], frame: &Frame, address: Option<&Address>) -> Document {
     let rows = layout::rows(lines, frame.right - frame.left);
     let pages = layout::paginate(rows, frame);
     let count = pages.len();
@@ -113,7 +127,10 @@ fn compose(lines: &[Line], frame: &Frame, address: Option<&Address>) -> Vec<u8> 
             content
         })
         .collect();
-    writer::document(&contents)
+    Document {
+        bytes: writer::document(&contents),
+        pages: count,
+    }
 }
 
 /// The rows of one page, from baseline `top` down.

@@ -170,3 +170,12 @@ fn a_reader_accepts_the_file_as_is() {
         assert!(pages(&pdf) >= 1);
     }
 }
+
+#[test]
+fn a_letter_counts_its_pages_as_a_reader_does() {
+    let address = Address::new(None, &["Erika Mustermann"]).expect("fits");
+    for lines in [1, 40, 200] {
+        let document = text_pdf::letter(Some(&address), &vec![Line::Text("Zeile".into()); lines]);
+        assert_eq!(document.pages, pages(&document.bytes), "{lines} lines");
+    }
+}

@@ -25,6 +25,7 @@ use tonic::service::Routes;
 use crate::api::{self, NotificationApi};
 use crate::commands::NotificationCommands;
 use crate::compose::Composer;
+use crate::delivery::{OutboxWorker, Texts, setup};
 use crate::projections::{mailbox::Mailbox, profiles::Profiles};
 use crate::settings::Config;
 use crate::sources::{appointment, case, efile, intake};
@@ -72,6 +73,23 @@ pub enum StartError {
     /// A task of the service panicked or was aborted.
     #[error("a service task ended abnormally")]
     Task(#[from] tokio::task::JoinError),
+    /// The message templates (built-in or a tenant's overrides) do not load.
+    #[error("message templates do not load")]
+    Templates(#[from] crate::templates::TemplateError),
+    /// A delivery channel (push, e-mail) cannot be set up from its settings.
+    #[error("a delivery channel cannot be set up")]
+    Channels(#[from] crate::delivery::setup::SetupError),
+}
+
+/// The built-in templates with the tenants' overrides from `dir`, if any.
+pub fn load_templates(
+    dir: Option<&std::path::Path>,
+) -> Result<crate::templates::Templates, crate::templates::TemplateError> {
+    let templates = crate::templates::Templates::embedded()?;
+    match dir {
+        Some(dir) => templates.with_overrides(dir),
+        None => Ok(templates),
+    }
 }
 
 /// What the running service needs in PostgreSQL; checked at start when it does not install it.
@@ -120,6 +138,7 @@ pub struct Application {
     server: GrpcServer,
     routes: Routes,
     composer: Composer,
+    outbox: OutboxWorker,
 }
 
 impl Application {
@@ -166,6 +185,14 @@ impl Application {
         for followed in FOLLOWED_LOGS {
             eventlog::wire::ensure_stream(&js, followed).await?;
         }
+        let templates = Arc::new(load_templates(config.templates_dir.as_deref())?);
+        let tenants = Arc::new(config.tenants.clone());
+        let texts = Texts {
+            templates: templates.clone(),
+            tenants: tenants.clone(),
+        };
+        let (channels, push_key) = setup::channels(&config.push, &config.email, texts)?;
+        let outbox = OutboxWorker::new(log.clone(), channels, config.outbox.clone());
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
             .with_refusal_recorder(Arc::new(access.clone()))
@@ -174,16 +201,17 @@ impl Application {
             pool: pools.api.clone(),
             log: log.clone(),
             access,
-            commands: NotificationCommands::new(log.clone()),
-            tenants: Arc::new(config.tenants.clone()),
-            // Set from the push settings once Web Push is configured.
-            push_key: None,
+            commands: NotificationCommands::new(log.clone(), templates.clone(), tenants.clone()),
+            tenants: tenants.clone(),
+            push_key,
+            push_endpoints: config.push.endpoint_rules(),
             wait_timeout: Duration::from_millis(config.read_wait_timeout_ms),
         });
         let routes = Routes::new(
             NotificationServiceServer::new(api)
                 .max_decoding_message_size(config.server.max_message_bytes),
         );
+        let composer = Composer::new(log.clone(), templates, tenants);
         Ok(Self {
             listener,
             port,
@@ -192,7 +220,8 @@ impl Application {
             js,
             server,
             routes,
-            composer: Composer::default(),
+            composer,
+            outbox,
         })
     }
 
@@ -277,6 +306,8 @@ impl Application {
                 ),
             ),
         ];
+        // The outbox worker sends what the composer and the commands enqueued.
+        let outbox = tokio::spawn(self.outbox.run(tasks.clone()));
         let serve = tokio::spawn(
             self.server
                 .serve(self.listener, self.routes, cancel.clone()),
@@ -300,6 +331,10 @@ impl Application {
                 tracing::error!(task = name, %error, "task failed");
             }
             result = result.and(outcome);
+        }
+        if let Err(error) = outbox.await {
+            tracing::error!(task = "outbox", %error, "task failed");
+            result = result.and(Err(StartError::from(error)));
         }
         let relayed = relay
             .await

@@ -49,6 +49,12 @@ pub enum NotificationError {
     /// A read model's checkpoint could not be read.
     #[error("read model unavailable")]
     Projection(#[from] projection::ProjectionError),
+    /// A message could not be rendered (the templates are checked at start, so a bug).
+    #[error("message could not be rendered")]
+    Template(#[from] crate::templates::TemplateError),
+    /// A message could not be recorded.
+    #[error("message could not be recorded")]
+    Compose(#[from] crate::compose::ComposeError),
 }
 
 impl NotificationError {
@@ -110,7 +116,9 @@ impl platform::ToStatus for NotificationError {
             NotificationError::Database(_)
             | NotificationError::Log(_)
             | NotificationError::Unreadable(_)
-            | NotificationError::Projection(_) => status::internal(self),
+            | NotificationError::Projection(_)
+            | NotificationError::Template(_)
+            | NotificationError::Compose(_) => status::internal(self),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod authorization;
 pub mod commands;
 pub mod compose;
 pub mod consistency;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod events;

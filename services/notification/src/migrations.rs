@@ -1,5 +1,6 @@
 //! The service's tables besides its event log, from the SQL files in `migrations/`: the read
-//! models (0001) and the outbox with the print queue (0002).
+//! models (0001), the outbox with the print queue (0002), the documents' due day and a
+//! letter's application (0003).
 //!
 //! The files are idempotent (`IF NOT EXISTS`) and schema-qualified, and run at every start under
 //! the schema's install lock (`eventlog::INSTALL_LOCK`), so several replicas starting at once do
@@ -18,6 +19,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_outbox_and_print_jobs",
         include_str!("../migrations/0002_outbox_and_print_jobs.sql"),
+    ),
+    (
+        "0003_documents_due_and_letter_address",
+        include_str!("../migrations/0003_documents_due_and_letter_address.sql"),
     ),
 ];
 

@@ -12,13 +12,15 @@ use crate::domain::ids::outbox_id;
 
 /// Enqueues the delivery of `message_id` of `tenant` on `channel`, due at `due`; a row that
 /// exists (a redelivered trigger, a retried command) stays as it is. The mailbox needs no row:
-/// its delivery is the `MessageComposed` event itself.
+/// its delivery is the `MessageComposed` event itself. `application_id` names the application
+/// whose postal address a letter goes to when the message concerns no case (else the case's).
 pub async fn enqueue(
     conn: &mut PgConnection,
     tenant: &str,
     message_id: Uuid,
     channel: Channel,
     due: DateTime<Utc>,
+    application_id: Option<Uuid>,
 ) -> Result<(), sqlx::Error> {
     if channel == Channel::Mailbox {
         return Ok(());
@@ -26,8 +28,8 @@ pub async fn enqueue(
     sqlx::query(
         "INSERT INTO notification.outbox \
          (id, tenant_id, message_id, channel, state, attempts, next_attempt_at, created_at, \
-          updated_at) \
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, now(), now()) \
+          updated_at, application_id) \
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, now(), now(), $6) \
          ON CONFLICT DO NOTHING",
     )
     .bind(outbox_id(message_id, channel))
@@ -35,6 +37,7 @@ pub async fn enqueue(
     .bind(message_id)
     .bind(channel.as_str())
     .bind(due)
+    .bind(application_id)
     .execute(conn)
     .await?;
     Ok(())

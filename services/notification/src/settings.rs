@@ -29,6 +29,15 @@ pub struct Config {
     /// Each jobcenter's settings (`tenants.<tenant id>`). A tenant without an entry gets
     /// [`TenantSettings::default`]. Default: none.
     pub tenants: BTreeMap<String, TenantSettings>,
+    /// Web Push to the applicants' app ([`PushSettings`]). Default off.
+    pub push: PushSettings,
+    /// E-mail hints ([`EmailSettings`]). Default off.
+    pub email: EmailSettings,
+    /// The outbox worker: polling, leases and the retry policy ([`OutboxSettings`]).
+    pub outbox: OutboxSettings,
+    /// A directory of tenant template overrides (`<dir>/<tenant>/<lang>/messages.ftl`, any
+    /// subset of messages; docs/notification/templates.md). Default none: the built-in texts.
+    pub templates_dir: Option<std::path::PathBuf>,
     /// Path of an optional TOML file with these settings (`JC_NOTIFICATION_CONFIG_FILE`; only
     /// meaningful in the environment). Default none.
     pub config_file: Option<std::path::PathBuf>,
@@ -49,6 +58,10 @@ impl Default for Config {
             telemetry: TelemetryConfig::default(),
             read_wait_timeout_ms: 5_000,
             tenants: BTreeMap::new(),
+            push: PushSettings::default(),
+            email: EmailSettings::default(),
+            outbox: OutboxSettings::default(),
+            templates_dir: None,
             config_file: None,
         }
     }
@@ -58,15 +71,122 @@ impl Config {
     /// What is wrong with these settings, if anything (checked when the service starts): every
     /// problem with its full path.
     pub fn problems(&self) -> Vec<String> {
-        self.tenants
+        let mut problems: Vec<String> = self
+            .tenants
             .iter()
             .flat_map(|(id, tenant)| tenant.problems(&format!("tenants.{id}")))
-            .collect()
+            .collect();
+        problems.extend(self.push.problems());
+        problems
     }
 
     /// The settings of `tenant`: its own, or the defaults.
     pub fn tenant(&self, tenant: &str) -> TenantSettings {
         self.tenants.get(tenant).cloned().unwrap_or_default()
+    }
+}
+
+/// Web Push (RFC 8030/8291/8292) to the applicants' app.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushSettings {
+    /// Whether push hints are sent. Default false.
+    pub enabled: bool,
+    /// File holding the VAPID private key (the raw P-256 scalar, base64url, as
+    /// `jobcenterctl vapid-key` writes it); required when enabled. Default none.
+    pub vapid_private_key_file: Option<std::path::PathBuf>,
+    /// The contact the push services see in the VAPID token (`mailto:` or `https:`). Default
+    /// "mailto:postfach@jobcenter.invalid".
+    pub subject: String,
+    /// Hosts a subscription's endpoint may name (a leading `*.` allows subdomains): the browser
+    /// vendors' push services. Anything else is refused at registration, so an applicant cannot
+    /// make the service post to internal hosts. Default: fcm.googleapis.com,
+    /// updates.push.services.mozilla.com, *.push.apple.com, *.notify.windows.com.
+    pub allowed_hosts: Vec<String>,
+    /// Accept `http://` endpoints on loopback addresses (tests only). Default false.
+    pub allow_loopback_http: bool,
+    /// Timeout of one push request, in ms. Default 10000.
+    pub request_timeout_ms: u64,
+}
+
+impl Default for PushSettings {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            vapid_private_key_file: None,
+            subject: "mailto:postfach@jobcenter.invalid".to_owned(),
+            allowed_hosts: [
+                "fcm.googleapis.com",
+                "updates.push.services.mozilla.com",
+                "*.push.apple.com",
+                "*.notify.windows.com",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            allow_loopback_http: false,
+            request_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl PushSettings {
+    /// What is wrong with these settings.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.enabled && self.vapid_private_key_file.is_none() {
+            problems.push("push.vapid_private_key_file is required when push is enabled".into());
+        }
+        if !web_push::is_valid_subject(&self.subject) {
+            problems.push("push.subject must be a mailto: or https: URI".into());
+        }
+        problems
+    }
+
+    /// Which endpoints applicants may register.
+    pub fn endpoint_rules(&self) -> crate::domain::profile::EndpointRules {
+        crate::domain::profile::EndpointRules {
+            allowed_hosts: self.allowed_hosts.clone(),
+            allow_loopback_http: self.allow_loopback_http,
+        }
+    }
+}
+
+/// E-mail hints: a content-free "you have a new message" sent over SMTP.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EmailSettings {
+    /// Whether e-mail hints are sent. Default false.
+    pub enabled: bool,
+    /// The SMTP relay (`email.smtp.host`, `port`, `security` none|starttls|tls, `username`,
+    /// `password`, `from`, `hello_name`, `timeout_ms`, `ca_file`; defaults in
+    /// crates/mail-hint: 127.0.0.1:25 without TLS).
+    pub smtp: mail_hint::SmtpSettings,
+}
+
+/// The outbox worker.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// How often the worker looks for due deliveries, in ms. Default 1000.
+    pub poll_ms: u64,
+    /// How many deliveries one pass takes at most. Default 50.
+    pub batch_size: u32,
+    /// How long a taken delivery is reserved for its worker, in ms (another replica takes it
+    /// over after this). Default 120000.
+    pub lease_ms: u64,
+    /// Retries with back-off (`outbox.retry.first_delay_ms`, `factor`, `max_delay_ms`,
+    /// `max_attempts`; defaults 30 s, x4, 6 h, 8).
+    pub retry: crate::domain::retry::RetryPolicy,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self {
+            poll_ms: 1_000,
+            batch_size: 50,
+            lease_ms: 120_000,
+            retry: crate::domain::retry::RetryPolicy::default(),
+        }
     }
 }
 

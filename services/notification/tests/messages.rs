@@ -255,7 +255,7 @@ async fn a_reply_reaches_the_mailbox_with_consent_and_is_read_once() {
     let reply = &listed.messages[0];
     assert_eq!(reply.message_id, replied.message_id);
     assert_eq!(reply.topic, proto::Topic::Reply as i32);
-    assert_eq!(reply.subject, "Antwort Ihres Jobcenters");
+    assert_eq!(reply.subject, "Antwort auf Ihre Nachricht");
     assert_eq!(reply.in_reply_to, asked.message_id);
     let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM notification.outbox")
         .fetch_one(app.db.pool())

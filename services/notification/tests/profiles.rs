@@ -341,8 +341,20 @@ async fn push_subscriptions_are_registered_once_and_removed() {
 }
 
 #[tokio::test]
-async fn the_push_key_is_refused_while_push_is_not_configured() {
+async fn the_push_key_is_the_configured_vapid_key_and_refused_while_push_is_off() {
     let mut app = spawn_app().await;
+    let key = app
+        .client
+        .get_push_key(as_applicant(proto::GetPushKeyRequest {}, "a-1"))
+        .await
+        .expect("push is configured")
+        .into_inner()
+        .application_server_key;
+    let file = std::fs::read_to_string(app.keys.path().join("vapid.key")).expect("key file");
+    let configured = web_push::VapidKey::from_base64url(file.trim()).expect("a key");
+    assert_eq!(key, configured.public_key_base64url());
+
+    let mut app = spawn_app_with(|config| config.push = Default::default()).await;
     let refused = app
         .client
         .get_push_key(as_applicant(proto::GetPushKeyRequest {}, "a-1"))

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Datelike, NaiveDate};
+use chrono::DateTime;
 use jobcenter_proto::common::v1 as common;
 use jobcenter_proto::notification::v1 as proto;
 use uuid::Uuid;
@@ -157,14 +157,7 @@ pub fn profile(stored: StoredProfile, offered: &[String], show_address: bool) ->
     }
 }
 
-/// A date as the proto `Date`.
-fn date(day: NaiveDate) -> common::Date {
-    common::Date {
-        year: day.year(),
-        month: i32::try_from(day.month()).unwrap_or_default(),
-        day: i32::try_from(day.day()).unwrap_or_default(),
-    }
-}
+use crate::domain::day::to_proto as date;
 
 /// A message as the API shows it: its text only when `with_body`, its channels from
 /// `deliveries` (those of other messages are passed over).

@@ -43,6 +43,8 @@ pub struct Parts {
     /// The VAPID public key browsers subscribe with (base64url of the uncompressed P-256
     /// point); `None` while push is not configured (GetPushKey answers FAILED_PRECONDITION).
     pub push_key: Option<String>,
+    /// Which push endpoints applicants may register.
+    pub push_endpoints: crate::domain::profile::EndpointRules,
     /// How long a call with a position token waits for a read model.
     pub wait_timeout: Duration,
 }

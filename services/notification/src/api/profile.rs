@@ -146,8 +146,13 @@ pub(super) async fn register_push_subscription(
 ) -> Result<Response<proto::RegisterPushSubscriptionResponse>, Status> {
     let authorized = Authorized::from_request(&request)?;
     let req = request.into_inner();
-    let command = Command::register_push_subscription(&req.endpoint, &req.p256dh, &req.auth)
-        .map_err(NotificationError::from)?;
+    let command = Command::register_push_subscription(
+        &req.endpoint,
+        &req.p256dh,
+        &req.auth,
+        &api.parts.push_endpoints,
+    )
+    .map_err(NotificationError::from)?;
     let subscription_id = match &command {
         Command::RegisterPushSubscription(subscription) => subscription.id,
         _ => Uuid::nil(),

@@ -19,15 +19,16 @@ use uuid::Uuid;
 
 use super::message_stream::{self, MessageHead};
 use super::{Issuer, NotificationCommands, now, read_stream};
+use crate::compose::{self, Draft};
 use crate::domain::Topic;
 use crate::domain::ids::{command_id, message_stream as stream_of};
 use crate::domain::messages::{NewMessage, NewReply};
 use crate::domain::reply;
+use crate::domain::{ArgValue, Args};
 use crate::error::NotificationError;
 use crate::events::{NotificationEvent, to_timestamp};
-use crate::outbox;
 use crate::sources::{case as case_contacts, efile as documents};
-use crate::templates::Direction;
+use crate::templates::catalog;
 
 /// The scope of applicants' request ids, before the message (and so its stream) is known.
 const SENT_MESSAGES: &str = "sent-messages";
@@ -158,48 +159,34 @@ impl NotificationCommands {
         }
         let applicant = answered.party.as_str();
         let profile = super::profile::load(&self.log, &mut tx, tenant, applicant).await?;
-        let plan = reply::plan(&profile.profile);
-        let composed = NotificationEvent::MessageComposed(proto::MessageComposed {
-            message_id: message_id.to_string(),
-            recipient_kind: proto::RecipientKind::Applicant as i32,
+        let settings = self.tenants.get(tenant).cloned().unwrap_or_default();
+        let plan = reply::plan(&profile.profile, &settings.languages);
+        let args = Args::new()
+            .with(catalog::JOBCENTER, ArgValue::Text(settings.name.clone()))
+            .with("text", ArgValue::Text(reply.body.clone()));
+        let rendered = self
+            .templates
+            .render(tenant, &plan.language, Topic::Reply, &args)?;
+        let draft = Draft {
+            message_id,
+            recipient_kind: proto::RecipientKind::Applicant,
             recipient: applicant.to_owned(),
-            case_id: answered.case_id.map(|c| c.to_string()).unwrap_or_default(),
-            topic: Topic::Reply.to_proto() as i32,
-            language: plan.language.clone(),
-            direction: match plan.direction {
-                Direction::Ltr => proto::TextDirection::Ltr,
-                Direction::Rtl => proto::TextDirection::Rtl,
-            } as i32,
-            subject: plan.subject.to_owned(),
-            body: reply.body.clone(),
+            case_id: answered.case_id,
+            topic: Topic::Reply,
+            rendered,
             deadline: None,
-            attachment_document_ids: Vec::new(),
-            origin: Some(proto::message_composed::Origin::Reply(proto::Reply {
+            attachments: Vec::new(),
+            origin: proto::message_composed::Origin::Reply(proto::Reply {
                 in_reply_to: reply.in_reply_to.to_string(),
                 author: issuer.actor.clone(),
-            })),
-            channels: plan
-                .channels
-                .iter()
-                .map(|decision| proto::ChannelDecision {
-                    channel: decision.channel.to_proto() as i32,
-                    send: decision.send,
-                    reason: decision.reason.clone(),
-                })
-                .collect(),
-        });
-        let append = AppendCommand {
-            command_id,
-            stream_id: stream,
-            tenant_id: tenant.to_owned(),
-            expected: ExpectedVersion::NoStream,
-            events: vec![composed.to_new_event(issuer.metadata(command_id, answered.case_id))],
+            }),
+            channels: plan.channels,
         };
-        let outcome = self.append_new(&mut tx, append).await?;
-        let due = now();
-        for decision in plan.channels.iter().filter(|decision| decision.send) {
-            outbox::enqueue(&mut tx, tenant, message_id, decision.channel, due).await?;
-        }
+        let metadata = issuer.metadata(command_id, answered.case_id);
+        let outcome = compose::record(
+            &self.log, &mut tx, tenant, &draft, command_id, metadata, None,
+        )
+        .await?;
         tx.commit().await?;
         self.log.notify_appended();
         Ok(Recorded {

@@ -62,13 +62,26 @@ impl Issuer {
 #[derive(Debug, Clone)]
 pub struct NotificationCommands {
     log: EventLog,
+    templates: std::sync::Arc<crate::templates::Templates>,
+    tenants: std::sync::Arc<std::collections::BTreeMap<String, crate::settings::TenantSettings>>,
 }
 
 impl NotificationCommands {
     /// Commands appending to `log` (the worker role's log writer, whose pool also reads the
-    /// directories and writes the outbox and the print queue).
-    pub fn new(log: EventLog) -> Self {
-        Self { log }
+    /// directories and writes the outbox and the print queue), writing replies with
+    /// `templates` in the languages and the name each jobcenter's `tenants` settings give.
+    pub fn new(
+        log: EventLog,
+        templates: std::sync::Arc<crate::templates::Templates>,
+        tenants: std::sync::Arc<
+            std::collections::BTreeMap<String, crate::settings::TenantSettings>,
+        >,
+    ) -> Self {
+        Self {
+            log,
+            templates,
+            tenants,
+        }
     }
 
     /// The log.

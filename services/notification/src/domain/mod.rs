@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod channel;
+pub mod day;
 pub mod ids;
 pub mod messages;
 pub mod planning;

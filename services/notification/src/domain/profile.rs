@@ -215,6 +215,59 @@ pub enum Problem {
     /// The p256dh key is not an uncompressed point.
     #[error("must be an uncompressed P-256 point (65 bytes starting with 0x04)")]
     NotAnUncompressedPoint,
+    /// The endpoint's host is not a push service the installation allows.
+    #[error("must be an endpoint of a known push service")]
+    PushServiceNotAllowed,
+}
+
+/// Which push endpoints may be registered: the browser vendors' push services (an applicant
+/// must not make the service post to arbitrary, e.g. internal, hosts), and in tests plain
+/// `http://` on a loopback address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointRules {
+    /// Allowed hosts; a leading `*.` allows every subdomain.
+    pub allowed_hosts: Vec<String>,
+    /// Accept `http://` endpoints on loopback addresses (tests only).
+    pub allow_loopback_http: bool,
+}
+
+impl EndpointRules {
+    /// Whether `endpoint` may be registered.
+    pub fn check(&self, endpoint: &str) -> Result<(), Problem> {
+        let loopback = self.allow_loopback_http
+            && [
+                "http://127.0.0.1:",
+                "http://127.0.0.1/",
+                "http://[::1]:",
+                "http://localhost:",
+            ]
+            .iter()
+            .any(|prefix| endpoint.starts_with(prefix));
+        if loopback {
+            return Ok(());
+        }
+        if !is_https_url(endpoint) {
+            return Err(Problem::NotAnHttpsUrl);
+        }
+        let host = endpoint
+            .trim_start_matches("https://")
+            .split(['/', '?', '#', ':'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let allowed = self
+            .allowed_hosts
+            .iter()
+            .any(|allowed| match allowed.strip_prefix("*.") {
+                Some(domain) => host.ends_with(&format!(".{domain}")),
+                None => host == allowed.to_ascii_lowercase(),
+            });
+        if allowed {
+            Ok(())
+        } else {
+            Err(Problem::PushServiceNotAllowed)
+        }
+    }
 }
 
 /// A refused field: its path in the request and what is wrong.
@@ -304,16 +357,17 @@ impl Command {
     }
 
     /// Register the subscription at `endpoint` with the browser's keys (base64url, padded or
-    /// not).
+    /// not), if `rules` allow its push service.
     pub fn register_push_subscription(
         endpoint: &str,
         p256dh: &str,
         auth: &str,
+        rules: &EndpointRules,
     ) -> Result<Self, Vec<FieldProblem>> {
         let mut problems = Vec::new();
         let endpoint = endpoint.trim();
-        if !is_https_url(endpoint) {
-            problems.push(refused("endpoint", Problem::NotAnHttpsUrl));
+        if let Err(problem) = rules.check(endpoint) {
+            problems.push(refused("endpoint", problem));
         }
         let p256dh = match base64url(p256dh, P256DH_BYTES) {
             Some(key) if key.first() == Some(&0x04) => Some(key),

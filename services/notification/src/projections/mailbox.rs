@@ -13,10 +13,9 @@
 //! An event changes the rows only if it is newer than the message's stored stream version, so
 //! applying it twice has no second effect.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use eventlog::RecordedEvent;
 use futures::future::BoxFuture;
-use jobcenter_proto::common::v1 as common;
 use jobcenter_proto::notification::v1 as proto;
 use projection::{Projection, ProjectionError};
 use sqlx::PgConnection;
@@ -372,11 +371,4 @@ fn uuids(ids: &[String]) -> Result<Vec<Uuid>, ProjectionError> {
         .collect()
 }
 
-/// The day of a proto date, if it is one.
-fn date(value: &common::Date) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(
-        value.year,
-        u32::try_from(value.month).ok()?,
-        u32::try_from(value.day).ok()?,
-    )
-}
+use crate::domain::day::from_proto as date;

@@ -1,7 +1,8 @@
 //! The case log (`EV_CASE`) → `notification.case_contacts`: per case, the applicant's account
 //! (`case.CaseOpened`; empty for a case opened from paper), its application (for the postal
 //! address of a letter), the responsible caseworker (the last `case.CaseAssigned`; empty: a
-//! team's queue) and whether it is closed (`case.CaseClosed`). A row changes only for an event
+//! team's queue), whether it is closed (`case.CaseClosed`) and the day requested documents
+//! are due (`case.DocumentsRequested`, `case.RefusalWarned`). A row changes only for an event
 //! of a newer case-stream version, so applying an event twice has no second effect.
 
 use eventlog::RecordedEvent;
@@ -13,6 +14,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Directory, Source, apply_error, optional_uuid, stream_uuid};
+use crate::domain::day::from_proto as date;
 
 /// Name of the projection (its checkpoint key).
 pub const NAME: &str = "case_log";
@@ -22,6 +24,8 @@ pub const SOURCE_LOG: &str = "case";
 const CASE_OPENED: &str = "case.CaseOpened";
 const CASE_ASSIGNED: &str = "case.CaseAssigned";
 const CASE_CLOSED: &str = "case.CaseClosed";
+const DOCUMENTS_REQUESTED: &str = "case.DocumentsRequested";
+const REFUSAL_WARNED: &str = "case.RefusalWarned";
 
 /// The case contacts.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,7 +39,7 @@ impl Directory for CaseContacts {
     const SOURCE_LOG: &'static str = SOURCE_LOG;
     const TABLES: &'static [&'static str] = &["notification.case_contacts"];
     const DIGEST: &'static str = "SELECT tenant_id, case_id, application_id, applicant_account, \
-         caseworker, closed, version FROM notification.case_contacts ORDER BY tenant_id, case_id";
+         caseworker, closed, documents_due, version FROM notification.case_contacts ORDER BY tenant_id, case_id";
 
     fn apply<'a>(
         tx: &'a mut PgConnection,
@@ -82,6 +86,18 @@ pub async fn apply_directory(
         CASE_CLOSED => {
             update(tx, event, case_id, "closed = $3", Some(true)).await?;
         }
+        DOCUMENTS_REQUESTED => {
+            let requested =
+                case::DocumentsRequested::decode(event.payload.as_slice()).map_err(apply_error)?;
+            let due = requested.due.as_ref().and_then(date);
+            update(tx, event, case_id, "documents_due = $3", due).await?;
+        }
+        REFUSAL_WARNED => {
+            let warned =
+                case::RefusalWarned::decode(event.payload.as_slice()).map_err(apply_error)?;
+            let due = warned.due.as_ref().and_then(date);
+            update(tx, event, case_id, "documents_due = $3", due).await?;
+        }
         _ => {}
     }
     Ok(())
@@ -124,9 +140,12 @@ pub struct CaseContact {
     pub caseworker: Option<String>,
     /// Whether the case is closed.
     pub closed: bool,
+    /// The day the requested documents are due (the latest request or warning), if any.
+    pub documents_due: Option<chrono::NaiveDate>,
 }
 
-const COLUMNS: &str = "case_id, application_id, applicant_account, caseworker, closed";
+const COLUMNS: &str =
+    "case_id, application_id, applicant_account, caseworker, closed, documents_due";
 
 /// The case `case_id` of `tenant`.
 pub async fn get(

@@ -118,10 +118,21 @@ impl ForeignLog {
     /// Opens a case of `tenant` for the applicant account `applicant` (empty: a paper
     /// application), assigned to caseworker `cw-1`.
     pub async fn open_case(&self, tenant: &str, applicant: &str) -> OpenedCase {
+        self.open_case_of(tenant, applicant, &Uuid::new_v4().to_string())
+            .await
+    }
+
+    /// [`Self::open_case`] for the main application `application_id`.
+    pub async fn open_case_of(
+        &self,
+        tenant: &str,
+        applicant: &str,
+        application_id: &str,
+    ) -> OpenedCase {
         let case_id = Uuid::new_v4().to_string();
         let opened = case::CaseOpened {
             case_id: case_id.clone(),
-            application_id: Uuid::new_v4().to_string(),
+            application_id: application_id.to_owned(),
             household_size: 1,
             postal_code: "45127".to_owned(),
             applicant_account: applicant.to_owned(),
@@ -144,6 +155,27 @@ impl ForeignLog {
             )
             .await;
         OpenedCase { case_id, position }
+    }
+
+    /// Appends one event of `event_type` to the case's stream; its position.
+    pub async fn append_to_case(
+        &self,
+        tenant: &str,
+        case_id: &str,
+        event_type: &str,
+        payload: &impl Message,
+    ) -> common::Position {
+        self.append(
+            tenant,
+            format!("case-{case_id}"),
+            vec![event(event_type, payload)],
+        )
+        .await
+    }
+
+    /// The log itself (to read back what a test appended).
+    pub fn log(&self) -> &EventLog {
+        &self.log
     }
 
     /// Closes the case; the position of the closing.

@@ -27,6 +27,22 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub nats: TestNats,
     pub cancel: CancellationToken,
+    /// The push service the app's subscriptions point to (decrypts what it receives).
+    pub push: testkit::push::PushEndpoint,
+    /// The SMTP relay e-mail hints go to.
+    pub smtp: testkit::smtp::SmtpSink,
+    /// Holds the VAPID key file.
+    pub keys: tempfile::TempDir,
+}
+
+/// The outbox's retry policy in the tests: quick, three attempts.
+pub fn test_retry() -> notification::domain::retry::RetryPolicy {
+    notification::domain::retry::RetryPolicy {
+        first_delay: std::time::Duration::from_millis(100),
+        factor: 2,
+        max_delay: std::time::Duration::from_millis(400),
+        max_attempts: 3,
+    }
 }
 
 impl Drop for TestApp {
@@ -46,10 +62,31 @@ pub fn database_config(db: &TestDatabase) -> platform::config::DatabaseConfig {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app with the tests' settings changed by `configure` before it starts.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut notification::Config)) -> TestApp {
     let db = TestDatabase::create().await.expect("test database");
     let nats = TestNats::start().await.expect("test nats");
+    let push = testkit::push::PushEndpoint::start()
+        .await
+        .expect("push endpoint");
+    let smtp = testkit::smtp::SmtpSink::start().await.expect("smtp sink");
+    let keys = tempfile::tempdir().expect("key directory");
+    let key_file = keys.path().join("vapid.key");
+    let key = web_push::VapidKey::generate().expect("a VAPID key");
+    std::fs::write(&key_file, key.to_base64url_private()).expect("key file");
     let cancel = CancellationToken::new();
     let mut config = notification::Config::default();
+    config.push.enabled = true;
+    config.push.vapid_private_key_file = Some(key_file);
+    config.push.allow_loopback_http = true;
+    config.push.allowed_hosts.push("push.example.org".into());
+    config.email.enabled = true;
+    config.email.smtp.port = smtp.port();
+    config.outbox.poll_ms = 50;
+    config.outbox.retry = test_retry();
     config.server.mode = platform::config::SecurityMode::Development;
     config.database = database_config(&db);
     config.nats.url = nats.url().to_owned();
@@ -61,6 +98,7 @@ pub async fn spawn_app() -> TestApp {
             languages: vec!["de".into(), "en".into(), "ar".into()],
         },
     );
+    configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = notification::Application::build(config, listener)
         .await
@@ -76,6 +114,9 @@ pub async fn spawn_app() -> TestApp {
         db,
         nats,
         cancel,
+        push,
+        smtp,
+        keys,
     }
 }
 

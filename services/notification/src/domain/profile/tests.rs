@@ -36,8 +36,21 @@ fn point() -> Vec<u8> {
     point
 }
 
+/// The push services the tests' endpoints are at.
+fn rules() -> EndpointRules {
+    EndpointRules {
+        allowed_hosts: vec![
+            "push.example.org".into(),
+            "p.example".into(),
+            "a.example".into(),
+            "*.push.example.net".into(),
+        ],
+        allow_loopback_http: false,
+    }
+}
+
 fn registration(endpoint: &str) -> Command {
-    Command::register_push_subscription(endpoint, &key(&point()), &key(&[1u8; 16]))
+    Command::register_push_subscription(endpoint, &key(&point()), &key(&[1u8; 16]), &rules())
         .expect("a valid subscription")
 }
 
@@ -159,8 +172,9 @@ fn a_subscription_is_registered_once_per_endpoint_and_keys() {
     assert_eq!(subscription.p256dh.len(), P256DH_BYTES);
     // The same endpoint with the same keys: nothing new; with new keys: recorded.
     assert!(when(&given(&events), registration(endpoint)).is_empty());
-    let renewed = Command::register_push_subscription(endpoint, &key(&point()), &key(&[2u8; 16]))
-        .expect("valid");
+    let renewed =
+        Command::register_push_subscription(endpoint, &key(&point()), &key(&[2u8; 16]), &rules())
+            .expect("valid");
     assert_eq!(when(&given(&events), renewed).len(), 1);
 }
 
@@ -194,6 +208,7 @@ fn push_subscriptions_need_https_and_well_formed_keys() {
         "http://push.example.org/x",
         &key(&[4u8; 10]),
         &key(&[1u8; 15]),
+        &rules(),
     )
     .expect_err("refused");
     let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
@@ -207,15 +222,54 @@ fn push_subscriptions_need_https_and_well_formed_keys() {
         "https://p.example/x",
         &key(&compressed),
         &key(&[1; 16]),
+        &rules(),
     )
     .expect_err("refused");
     assert_eq!(problems[0].problem, Problem::NotAnUncompressedPoint);
     // Padding is tolerated.
     let padded = format!("{}==", key(&[1u8; 16]));
     assert!(
-        Command::register_push_subscription("https://p.example/x", &key(&point()), &padded).is_ok()
+        Command::register_push_subscription(
+            "https://p.example/x",
+            &key(&point()),
+            &padded,
+            &rules()
+        )
+        .is_ok()
     );
-    assert!(Command::register_push_subscription("https:///x", &key(&point()), &padded).is_err());
+    assert!(
+        Command::register_push_subscription("https:///x", &key(&point()), &padded, &rules())
+            .is_err()
+    );
+}
+
+#[test]
+fn only_the_allowed_push_services_may_be_registered() {
+    let register = |endpoint: &str, rules: &EndpointRules| {
+        Command::register_push_subscription(endpoint, &key(&point()), &key(&[1u8; 16]), rules)
+    };
+    assert!(register("https://fcm.push.example.net/send/1", &rules()).is_ok());
+    assert!(register("https://push.example.org:443/send/1", &rules()).is_ok());
+    for internal in [
+        "https://10.0.0.7/admin",
+        "https://push.example.org.evil.test/x",
+        "https://case.jobcenter.svc.cluster.local/x",
+    ] {
+        let problems = register(internal, &rules()).expect_err(internal);
+        assert_eq!(
+            problems[0].problem,
+            Problem::PushServiceNotAllowed,
+            "{internal}"
+        );
+    }
+    // Plain http only on loopback, and only when the tests allow it.
+    assert!(register("http://127.0.0.1:4000/p", &rules()).is_err());
+    let loopback = EndpointRules {
+        allow_loopback_http: true,
+        ..rules()
+    };
+    assert!(register("http://127.0.0.1:4000/p", &loopback).is_ok());
+    assert!(register("http://10.0.0.7:4000/p", &loopback).is_err());
 }
 
 proptest! {

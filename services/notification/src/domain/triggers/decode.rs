@@ -387,13 +387,7 @@ fn date(
     value: Option<&common::Date>,
 ) -> Result<NaiveDate, DecodeError> {
     value
-        .and_then(|d| {
-            NaiveDate::from_ymd_opt(
-                d.year,
-                u32::try_from(d.month).ok()?,
-                u32::try_from(d.day).ok()?,
-            )
-        })
+        .and_then(crate::domain::day::from_proto)
         .ok_or(DecodeError::Field { event_type, field })
 }
 
