@@ -4,8 +4,6 @@
 //! the push service calls gone is removed from the profile; when none is left the delivery is
 //! given up.
 
-use std::time::Duration;
-
 use eventlog::EventLog;
 use serde::Serialize;
 use uuid::Uuid;
@@ -146,6 +144,3 @@ impl PushChannel {
         serde_json::to_vec(&payload).map_err(|error| error.to_string())
     }
 }
-
-/// The default request timeout of a push (settings override it).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
