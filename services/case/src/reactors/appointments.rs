@@ -14,21 +14,15 @@
 //! naming no case of its tenant is logged (ids only) and passed by: one bad event must not stop
 //! every appointment behind it.
 
-use std::sync::Arc;
-
 use eventlog::RecordedEvent;
-use futures::future::BoxFuture;
 use jobcenter_proto::appointment::v1 as appointment;
 use jobcenter_proto::case::v1 as proto;
-use projection::{Projection, ProjectionError};
 use prost::Message;
-use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::commands::{CaseCommands, Issuer};
+use super::foreign::{ForeignEvents, ForeignReactor};
+pub use super::foreign::{Passed, Reaction};
 use crate::domain::case::Command;
-use crate::domain::dates::Clock;
-use crate::error::CaseError;
 
 /// Name of the reactor (its checkpoint key and actor `reactor:appointments`).
 pub const NAME: &str = "appointments";
@@ -61,25 +55,6 @@ pub fn appointment_of_stream(stream_id: &str) -> Option<Uuid> {
     stream_id
         .strip_prefix("appointment-")
         .and_then(|id| Uuid::parse_str(id).ok())
-}
-
-/// What an appointment event asks of a case.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reaction {
-    /// The case it belongs to.
-    pub case_id: Uuid,
-    pub command: Command,
-}
-
-/// Why an appointment event brings no command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Passed {
-    /// A type the case does not react to (assignment, reminders, ...).
-    NotOfInterest,
-    /// The appointment belongs to no case (yet).
-    NoCase,
-    /// Malformed: an unreadable payload, a stream or case id that is no UUID.
-    Malformed(&'static str),
 }
 
 /// The case command for appointment `event`, or why there is none. Pure, apart from decoding.
@@ -243,97 +218,24 @@ fn channel(value: i32) -> proto::AppointmentChannel {
     }
 }
 
+/// The events of this log the case reacts to.
+pub struct Appointments;
+
+impl ForeignEvents for Appointments {
+    const NAME: &'static str = NAME;
+    const WHAT: &'static str = "appointment event";
+
+    fn reaction(event: &RecordedEvent) -> Result<Reaction, Passed> {
+        reaction(event)
+    }
+
+    fn command_id(event_id: Uuid) -> Uuid {
+        reaction_command_id(event_id)
+    }
+}
+
 /// The reactor.
-#[derive(Debug, Clone)]
-pub struct AppointmentReactor {
-    commands: CaseCommands,
-    clock: Arc<dyn Clock>,
-}
-
-impl AppointmentReactor {
-    /// A reactor executing through `commands` on the days of `clock`.
-    pub fn new(commands: CaseCommands, clock: Arc<dyn Clock>) -> Self {
-        Self { commands, clock }
-    }
-
-    async fn react(
-        &self,
-        tx: &mut PgConnection,
-        event: &RecordedEvent,
-    ) -> Result<(), ProjectionError> {
-        let Reaction { case_id, command } = match reaction(event) {
-            Ok(reaction) => reaction,
-            Err(Passed::NotOfInterest | Passed::NoCase) => return Ok(()),
-            Err(Passed::Malformed(why)) => {
-                tracing::error!(event_id = %event.event_id, why, "appointment event passed by");
-                return Ok(());
-            }
-        };
-        let issuer = Issuer {
-            tenant_id: event.tenant_id.clone(),
-            actor: format!("reactor:{NAME}"),
-            command_id: reaction_command_id(event.event_id),
-            causation_id: Some(event.event_id),
-            correlation_id: event.metadata.correlation_id,
-            traceparent: event.metadata.traceparent.clone(),
-        };
-        match self
-            .commands
-            .execute_in(&mut *tx, &issuer, case_id, command, self.clock.today())
-            .await
-        {
-            Ok(done) => {
-                tracing::info!(
-                    event_id = %event.event_id, %case_id, stream_id = %event.stream_id,
-                    recorded = done.events.len(), "appointment event taken onto the case"
-                );
-                Ok(())
-            }
-            Err(CaseError::NotFound) => {
-                tracing::warn!(
-                    event_id = %event.event_id, %case_id, stream_id = %event.stream_id,
-                    "appointment event for no case of its tenant; nothing recorded"
-                );
-                Ok(())
-            }
-            Err(error) => Err(ProjectionError::Apply(Box::new(error))),
-        }
-    }
-}
-
-impl Projection for AppointmentReactor {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn apply<'a>(
-        &'a self,
-        tx: &'a mut PgConnection,
-        event: &'a RecordedEvent,
-    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(self.react(tx, event))
-    }
-
-    /// The case events appended in the batch are committed now: wake the case log's relay.
-    fn after_commit(&self) {
-        self.commands.log().notify_appended();
-    }
-
-    /// A reactor's effects are events, which are never deleted; it keeps no rows.
-    fn reset<'a>(
-        &'a self,
-        _tx: &'a mut PgConnection,
-    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async { Ok(()) })
-    }
-
-    fn digest<'a>(
-        &'a self,
-        _conn: &'a mut PgConnection,
-    ) -> BoxFuture<'a, Result<Vec<u8>, ProjectionError>> {
-        Box::pin(async { Ok(Vec::new()) })
-    }
-}
+pub type AppointmentReactor = ForeignReactor<Appointments>;
 
 #[cfg(test)]
 mod tests;

@@ -14,22 +14,16 @@
 //! not stop every message behind it. Messages the jobcenter composed on a trigger, read
 //! receipts and deliveries are not the case's business either.
 
-use std::sync::Arc;
-
 use eventlog::RecordedEvent;
-use futures::future::BoxFuture;
 use jobcenter_proto::case::v1 as proto;
 use jobcenter_proto::notification::v1 as notification;
-use projection::{Projection, ProjectionError};
 use prost::Message;
-use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::commands::{CaseCommands, Issuer};
+use super::foreign::{ForeignEvents, ForeignReactor};
+pub use super::foreign::{Passed, Reaction};
 use crate::domain::case::Command;
-use crate::domain::dates::Clock;
 use crate::domain::to_timestamp;
-use crate::error::CaseError;
 
 /// Name of the reactor (its checkpoint key and actor `reactor:messages`).
 pub const NAME: &str = "messages";
@@ -54,26 +48,6 @@ pub fn message_of_stream(stream_id: &str) -> Option<Uuid> {
     stream_id
         .strip_prefix("message-")
         .and_then(|id| Uuid::parse_str(id).ok())
-}
-
-/// What a notification event asks of a case.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reaction {
-    /// The case it belongs to.
-    pub case_id: Uuid,
-    pub command: Command,
-}
-
-/// Why a notification event brings no command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Passed {
-    /// A type the case does not react to (profiles, read receipts, deliveries), or a message
-    /// the jobcenter composed that is no reply.
-    NotOfInterest,
-    /// The message concerns no case.
-    NoCase,
-    /// Malformed: an unreadable payload, a message or case id that is no UUID.
-    Malformed(&'static str),
 }
 
 /// The case command for notification `event`, or why there is none. Pure, apart from decoding.
@@ -151,97 +125,24 @@ fn optional_uuid(id: &str) -> Result<String, Passed> {
         .map_err(|_| Passed::Malformed("the message answered is no UUID"))
 }
 
+/// The events of this log the case reacts to.
+pub struct Messages;
+
+impl ForeignEvents for Messages {
+    const NAME: &'static str = NAME;
+    const WHAT: &'static str = "notification event";
+
+    fn reaction(event: &RecordedEvent) -> Result<Reaction, Passed> {
+        reaction(event)
+    }
+
+    fn command_id(event_id: Uuid) -> Uuid {
+        reaction_command_id(event_id)
+    }
+}
+
 /// The reactor.
-#[derive(Debug, Clone)]
-pub struct MessageReactor {
-    commands: CaseCommands,
-    clock: Arc<dyn Clock>,
-}
-
-impl MessageReactor {
-    /// A reactor executing through `commands` on the days of `clock`.
-    pub fn new(commands: CaseCommands, clock: Arc<dyn Clock>) -> Self {
-        Self { commands, clock }
-    }
-
-    async fn react(
-        &self,
-        tx: &mut PgConnection,
-        event: &RecordedEvent,
-    ) -> Result<(), ProjectionError> {
-        let Reaction { case_id, command } = match reaction(event) {
-            Ok(reaction) => reaction,
-            Err(Passed::NotOfInterest | Passed::NoCase) => return Ok(()),
-            Err(Passed::Malformed(why)) => {
-                tracing::error!(event_id = %event.event_id, why, "notification event passed by");
-                return Ok(());
-            }
-        };
-        let issuer = Issuer {
-            tenant_id: event.tenant_id.clone(),
-            actor: format!("reactor:{NAME}"),
-            command_id: reaction_command_id(event.event_id),
-            causation_id: Some(event.event_id),
-            correlation_id: event.metadata.correlation_id,
-            traceparent: event.metadata.traceparent.clone(),
-        };
-        match self
-            .commands
-            .execute_in(&mut *tx, &issuer, case_id, command, self.clock.today())
-            .await
-        {
-            Ok(done) => {
-                tracing::info!(
-                    event_id = %event.event_id, %case_id, stream_id = %event.stream_id,
-                    recorded = done.events.len(), "applicant's message taken onto the case"
-                );
-                Ok(())
-            }
-            Err(CaseError::NotFound) => {
-                tracing::warn!(
-                    event_id = %event.event_id, %case_id, stream_id = %event.stream_id,
-                    "notification event for no case of its tenant; nothing recorded"
-                );
-                Ok(())
-            }
-            Err(error) => Err(ProjectionError::Apply(Box::new(error))),
-        }
-    }
-}
-
-impl Projection for MessageReactor {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn apply<'a>(
-        &'a self,
-        tx: &'a mut PgConnection,
-        event: &'a RecordedEvent,
-    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(self.react(tx, event))
-    }
-
-    /// The case events appended in the batch are committed now: wake the case log's relay.
-    fn after_commit(&self) {
-        self.commands.log().notify_appended();
-    }
-
-    /// A reactor's effects are events, which are never deleted; it keeps no rows.
-    fn reset<'a>(
-        &'a self,
-        _tx: &'a mut PgConnection,
-    ) -> BoxFuture<'a, Result<(), ProjectionError>> {
-        Box::pin(async { Ok(()) })
-    }
-
-    fn digest<'a>(
-        &'a self,
-        _conn: &'a mut PgConnection,
-    ) -> BoxFuture<'a, Result<Vec<u8>, ProjectionError>> {
-        Box::pin(async { Ok(Vec::new()) })
-    }
-}
+pub type MessageReactor = ForeignReactor<Messages>;
 
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 pub mod appointments;
 pub mod assign;
 pub mod deadline_watcher;
+pub mod foreign;
 pub mod messages;
 pub mod open_case;
 pub mod sick_notes;
