@@ -3,7 +3,7 @@
 # PostgreSQL keeps running; the data (.local/nats, the database) and the issuer's key stay.
 set -euo pipefail
 RUN="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.local/run"
-for name in appointment efile case intake issuer nats; do
+for name in notification appointment efile case intake issuer nats; do
   pidfile="$RUN/$name.pid"
   [ -f "$pidfile" ] || continue
   pid="$(cat "$pidfile")"

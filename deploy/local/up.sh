@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole platform locally, with demo data: PostgreSQL, a private nats-server
 # (port 14222, data in .local/nats), a development OIDC issuer (18080, key in .local/issuer), the
-# intake (50051), case (50052), E-Akte (50053, documents in .local/efile-blobs) and appointment
-# (50054, calendar in deploy/local/demo/appointment.toml) services, then loads the demo households
-# with tokens from that issuer. Idempotent: what already runs with the same settings is left
-# running.
+# intake (50051), case (50052), E-Akte (50053, documents in .local/efile-blobs), appointment
+# (50054, calendar in deploy/local/demo/appointment.toml) and notification (50055, settings in
+# deploy/local/demo/notification.toml, Web Push key made once in .local/notification) services,
+# then loads the demo households with tokens from that issuer. Idempotent: what already runs with
+# the same settings is left running.
 #
 # The services run in development mode (plaintext gRPC, development identities trusted) with OIDC
 # configured, so both tokens and `x-jc-*` development identities work. For this machine only:
@@ -16,6 +17,7 @@ LOCAL="$ROOT/.local"
 RUN="$LOCAL/run"
 LOGS="$LOCAL/log"
 ISSUER_DIR="$LOCAL/issuer"
+VAPID_KEY="$LOCAL/notification/vapid-private-key"
 NATS_PORT="${JC_LOCAL_NATS_PORT:-14222}"
 ISSUER_PORT="${JC_LOCAL_ISSUER_PORT:-18080}"
 DATABASE="${JC_LOCAL_DATABASE:-jobcenter}"
@@ -47,7 +49,8 @@ fail_if_dead() {
 # a backtrace (RUST_LIB_BACKTRACE=0; panics still get one), so the message is what one sees.
 ctl() {
   env -u JC_TOKEN -u JC_DEV_ISSUER_DIR -u JC_TENANT -u JC_SUBJECT -u JC_ROLES \
-      -u JC_INTAKE_ADDR -u JC_CASE_ADDR -u JC_EFILE_ADDR -u JC_CA_FILE RUST_LIB_BACKTRACE=0 \
+      -u JC_INTAKE_ADDR -u JC_CASE_ADDR -u JC_EFILE_ADDR -u JC_APPOINTMENT_ADDR \
+      -u JC_NOTIFICATION_ADDR -u JC_CA_FILE RUST_LIB_BACKTRACE=0 \
       target/debug/jobcenterctl "$@"
 }
 
@@ -106,6 +109,10 @@ if [ ! -s "$ISSUER_DIR/issuer-url" ]; then
 fi
 ISSUER_URL="$(cat "$ISSUER_DIR/issuer-url")"
 
+# The notification service's Web Push (VAPID) key: made once and kept, since browsers' push
+# subscriptions are bound to it. The public key is what GetPushKey answers.
+VAPID_PUBLIC_KEY="$(ctl vapid-key --out "$VAPID_KEY")"
+
 # A service's settings, one NAME=value per line. A running service started with other settings
 # (an older up.sh, another issuer URL) or from an older build is restarted, so tokens from this
 # issuer always work and the demo runs the code just built.
@@ -118,6 +125,13 @@ service_settings() {
   # The demo jobcenter's calendar: offices, opening hours, appointment types.
   if [ "$prefix" = JC_APPOINTMENT_ ]; then
     printf '%s\n' "${prefix}CONFIG_FILE=$ROOT/deploy/local/demo/appointment.toml"
+  fi
+  # The demo jobcenter's name and portal, the languages offered, push with the key above; no
+  # e-mail hints (no SMTP relay on this machine).
+  if [ "$prefix" = JC_NOTIFICATION_ ]; then
+    printf '%s\n' \
+      "${prefix}CONFIG_FILE=$ROOT/deploy/local/demo/notification.toml" \
+      "${prefix}PUSH__VAPID_PRIVATE_KEY_FILE=$VAPID_KEY"
   fi
   printf '%s\n' \
     "${prefix}SERVER__GRPC_ADDR=127.0.0.1:$port" \
@@ -153,14 +167,16 @@ start_service intake 50051 JC_INTAKE_ jobcenter-intake
 start_service case 50052 JC_CASE_ jobcenter-case
 start_service efile 50053 JC_EFILE_ jobcenter-efile
 start_service appointment 50054 JC_APPOINTMENT_ jobcenter-appointment
+start_service notification 50055 JC_NOTIFICATION_ jobcenter-notification
 
 log "waiting until every service is SERVING"
 for _ in $(seq 1 150); do
-  if ctl health 2>/dev/null | grep -c SERVING | grep -q 4; then break; fi
+  if ctl health 2>/dev/null | grep -c SERVING | grep -q 5; then break; fi
   fail_if_dead intake
   fail_if_dead case
   fail_if_dead efile
   fail_if_dead appointment
+  fail_if_dead notification
   sleep 0.2
 done
 ctl health
@@ -176,6 +192,8 @@ The platform runs, in DEVELOPMENT MODE (plaintext, trusts x-jc-* identities): th
   case                     127.0.0.1:50052 (audience jobcenter-case)
   efile (the E-Akte)       127.0.0.1:50053 (audience jobcenter-efile; documents in .local/efile-blobs)
   appointment              127.0.0.1:50054 (audience jobcenter-appointment; calendar in deploy/local/demo/appointment.toml)
+  notification             127.0.0.1:50055 (audience jobcenter-notification; settings in deploy/local/demo/notification.toml;
+                           Web Push key $VAPID_PUBLIC_KEY, private key in .local/notification; no e-mail)
 
 Get a token (a caseworker of jc-musterstadt, valid for an hour) and call with it:
   export JC_TOKEN=\$(target/debug/jobcenterctl --tenant jc-musterstadt --subject caseworker-1 --roles caseworker dev-token --dir .local/issuer)
@@ -185,6 +203,9 @@ Get a token (a caseworker of jc-musterstadt, valid for an hour) and call with it
   target/debug/jobcenterctl documents <case-id>        # the case's E-Akte (the scanned sick note)
   target/debug/jobcenterctl upload --case <case-id> --type sick-note deploy/local/demo/sick-note-scan.png
   unset JC_TOKEN                                       # back to the development identity
+
+The new household's applicant reads their messages in English (the demo gave mailbox consent):
+  target/debug/jobcenterctl --roles applicant --subject applicant-00000000-0000-4000-8000-000000000003 mailbox
 
 Or let the CLI sign a token per call, as whoever you name:
   target/debug/jobcenterctl --dev-issuer-dir .local/issuer --tenant jc-other cases    # another jobcenter sees nothing

@@ -2,9 +2,10 @@
 //!
 //! A test binary lives in `<target>/<profile>/deps/`, so the services' binaries are in
 //! `<target>/<profile>/`. Before the first test starts them, the harness runs
-//! `cargo build -p intake -p case -p efile -p appointment -p jobcenterctl --bins` (same profile)
-//! once, so they are never stale; `cargo test` has released the build lock by the time tests
-//! run. With `JC_E2E_SKIP_BUILD=1` the binaries built beforehand are used (CI builds them first).
+//! `cargo build -p intake -p case -p efile -p appointment -p notification -p jobcenterctl --bins`
+//! (same profile) once, so they are never stale; `cargo test` has released the build lock by
+//! the time tests run. With `JC_E2E_SKIP_BUILD=1` the binaries built beforehand are used (CI
+//! builds them first).
 //!
 //! This crate is test-only, so reading the two variables cargo and CI hand to the test process
 //! (`CARGO`, `JC_E2E_SKIP_BUILD`) here is the one exception to "no environment in libraries".
@@ -39,6 +40,8 @@ fn build(dir: &Path) -> Result<(), HarnessError> {
         "efile",
         "-p",
         "appointment",
+        "-p",
+        "notification",
         "-p",
         "jobcenterctl",
         "--bins",

@@ -2,7 +2,9 @@
 //! ([`service`], [`binaries`], [`capture`]), the whole platform in development or production
 //! mode ([`system`], [`identities`]), callers ([`caller`]), raw gRPC calls ([`raw_grpc`]), the
 //! read-access log as an auditor reads it ([`access_records`]), applications to submit
-//! ([`fixtures`]), the jobcenters' appointment calendar ([`calendar`]) and a stand-in OpenTelemetry collector ([`otlp_sink`]).
+//! ([`fixtures`]), the jobcenters' appointment calendar ([`calendar`]), the notification
+//! service's settings ([`notifications`]) and a stand-in OpenTelemetry collector
+//! ([`otlp_sink`]).
 
 pub mod access_records;
 pub mod binaries;
@@ -11,6 +13,7 @@ pub mod caller;
 pub mod capture;
 pub mod fixtures;
 pub mod identities;
+pub mod notifications;
 pub mod otlp_sink;
 /// Raw gRPC calls (the same helpers the services' own tests use).
 pub use testkit::raw_grpc;

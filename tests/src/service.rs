@@ -21,6 +21,8 @@ use crate::capture::LogCapture;
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a service may take to stop after SIGTERM.
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections of each of a service's pools (api, worker) in the tests.
+const POOL_SIZE: u32 = 4;
 
 /// The platform's services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,16 +35,20 @@ pub enum Service {
     Efile,
     /// `services/appointment`.
     Appointment,
+    /// `services/notification`.
+    Notification,
 }
 
 impl Service {
     /// All, in start order (case consumes what intake publishes, the E-Akte what case does; the
-    /// appointment service's events are taken onto the case by the case service).
-    pub const ALL: [Service; 4] = [
+    /// appointment service's events are taken onto the case by the case service; the
+    /// notification service follows all four logs, and the case service its log).
+    pub const ALL: [Service; 5] = [
         Service::Intake,
         Service::Case,
         Service::Efile,
         Service::Appointment,
+        Service::Notification,
     ];
 
     /// The binary's name.
@@ -52,6 +58,7 @@ impl Service {
             Service::Case => "case",
             Service::Efile => "efile",
             Service::Appointment => "appointment",
+            Service::Notification => "notification",
         }
     }
 
@@ -62,6 +69,7 @@ impl Service {
             Service::Case => case::ENV_PREFIX,
             Service::Efile => efile::ENV_PREFIX,
             Service::Appointment => appointment::ENV_PREFIX,
+            Service::Notification => notification::ENV_PREFIX,
         }
     }
 
@@ -72,6 +80,7 @@ impl Service {
             Service::Case => case::SCHEMA,
             Service::Efile => efile::SCHEMA,
             Service::Appointment => appointment::SCHEMA,
+            Service::Notification => notification::SCHEMA,
         }
     }
 
@@ -82,6 +91,7 @@ impl Service {
             Service::Case => case::ACCESS_SCHEMA,
             Service::Efile => efile::ACCESS_SCHEMA,
             Service::Appointment => appointment::ACCESS_SCHEMA,
+            Service::Notification => notification::ACCESS_SCHEMA,
         }
     }
 
@@ -97,6 +107,7 @@ impl Service {
             Service::Case => case::authorization::POLICY,
             Service::Efile => efile::authorization::POLICY,
             Service::Appointment => appointment::authorization::POLICY,
+            Service::Notification => notification::authorization::POLICY,
         }
     }
 
@@ -107,6 +118,7 @@ impl Service {
             Service::Case => "jobcenter-case",
             Service::Efile => "jobcenter-efile",
             Service::Appointment => "jobcenter-appointment",
+            Service::Notification => "jobcenter-notification",
         }
     }
 
@@ -120,6 +132,7 @@ impl Service {
             ],
             Service::Efile => &[efile::authorization::POLICY],
             Service::Appointment => &[appointment::authorization::POLICY],
+            Service::Notification => &[notification::authorization::POLICY],
         }
     }
 
@@ -189,6 +202,11 @@ impl ServiceProcess {
             .set("DATABASE__OWNER_URL", db.owner_url())
             .set("DATABASE__API_URL", db.api_url())
             .set("DATABASE__WORKER_URL", db.worker_url())
+            // Small pools: five services with the default ten per pool filled PostgreSQL's 100
+            // connections with two systems running at once (nextest runs tests in parallel,
+            // and other crates' tests share the server); a refused connection is an INTERNAL
+            // answer. Two systems now need at most 2 x 5 x 2 x POOL_SIZE.
+            .set("DATABASE__MAX_CONNECTIONS", POOL_SIZE.to_string())
             .set("NATS__URL", nats.url())
             .set("SERVER__GRPC_ADDR", "127.0.0.1:0")
             .set("TELEMETRY__LOG_FORMAT", "json")

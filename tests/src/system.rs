@@ -1,6 +1,8 @@
 //! The whole platform for one test: a fresh database, a private NATS server, and the `intake`,
-//! `case` and `efile` binaries (the E-Akte's blobs in a temporary directory) — in development mode (plaintext, development identities) or production
-//! mode (TLS, tokens of a test issuer, partner certificates of a test CA, a health port).
+//! `case`, `efile`, `appointment` and `notification` binaries (the E-Akte's blobs in a temporary
+//! directory; an SMTP sink and a push endpoint the notification service delivers to) — in
+//! development mode (plaintext, development identities) or production mode (TLS, tokens of a
+//! test issuer, partner certificates of a test CA, a health port).
 
 use std::net::SocketAddr;
 
@@ -8,12 +10,16 @@ use jobcenter_proto::appointment::v1::appointment_service_client::AppointmentSer
 use jobcenter_proto::case::v1::case_service_client::CaseServiceClient;
 use jobcenter_proto::efile::v1::efile_service_client::EfileServiceClient;
 use jobcenter_proto::intake::v1::intake_service_client::IntakeServiceClient;
+use jobcenter_proto::notification::v1::notification_service_client::NotificationServiceClient;
 use test_identities::ca::IssuedCertificate;
+use testkit::push::PushEndpoint;
+use testkit::smtp::SmtpSink;
 use testkit::{TestDatabase, TestNats};
 use tonic::transport::Channel;
 
 use crate::HarnessError;
 use crate::identities::Identities;
+use crate::notifications::NotificationFiles;
 use crate::service::{Service, ServiceProcess, Settings};
 
 /// How the services are secured.
@@ -41,11 +47,18 @@ pub struct System {
     case: ServiceProcess,
     efile: ServiceProcess,
     appointment: ServiceProcess,
+    notification: ServiceProcess,
     /// The E-Akte's blob store (local file system).
     blobs: tempfile::TempDir,
     /// The appointment service's settings file (the calendars, [`crate::calendar`]); kept
     /// until the system is dropped.
     _calendars: tempfile::TempDir,
+    /// The notification service's settings and VAPID key ([`crate::notifications`]).
+    notification_files: NotificationFiles,
+    /// The relay the notification service sends e-mail hints through.
+    smtp: SmtpSink,
+    /// A browser's push service, for an applicant to subscribe with.
+    push: PushEndpoint,
     identities: Option<Identities>,
     nats: TestNats,
     db: TestDatabase,
@@ -58,6 +71,7 @@ impl std::fmt::Debug for System {
             .field("case", &self.case)
             .field("efile", &self.efile)
             .field("appointment", &self.appointment)
+            .field("notification", &self.notification)
             .field("database", &self.db.name())
             .finish_non_exhaustive()
     }
@@ -78,7 +92,8 @@ impl System {
         .await
     }
 
-    /// Starts a database, NATS and both services as `options` say.
+    /// Starts a database, NATS, an SMTP sink, a push endpoint and every service as `options`
+    /// say.
     pub async fn start(options: SystemOptions) -> Result<System, HarnessError> {
         let db = TestDatabase::create().await?;
         let nats = TestNats::start().await?;
@@ -111,13 +126,29 @@ impl System {
             .merged(&settings(Service::Appointment));
         let appointment =
             ServiceProcess::start(Service::Appointment, &db, &nats, &appointment_settings).await?;
+        let smtp = SmtpSink::start().await?;
+        let push = PushEndpoint::start().await?;
+        let notification_files = NotificationFiles::write(smtp.port())?;
+        let notification_settings = Settings::new()
+            .set(
+                "CONFIG_FILE",
+                notification_files.config_file().display().to_string(),
+            )
+            .merged(&settings(Service::Notification));
+        let notification =
+            ServiceProcess::start(Service::Notification, &db, &nats, &notification_settings)
+                .await?;
         Ok(System {
             intake,
             case,
             efile,
             appointment,
+            notification,
             blobs,
             _calendars: calendars,
+            notification_files,
+            smtp,
+            push,
             identities,
             nats,
             db,
@@ -131,6 +162,7 @@ impl System {
             Service::Case => &self.case,
             Service::Efile => &self.efile,
             Service::Appointment => &self.appointment,
+            Service::Notification => &self.notification,
         }
     }
 
@@ -213,17 +245,43 @@ impl System {
         ))
     }
 
+    /// A notification client (see [`Self::channel`]).
+    pub async fn notifications(
+        &self,
+        client: Option<&IssuedCertificate>,
+    ) -> Result<NotificationServiceClient<Channel>, HarnessError> {
+        Ok(NotificationServiceClient::new(
+            self.channel(Service::Notification, client).await?,
+        ))
+    }
+
+    /// The SMTP relay the notification service sends its e-mail hints to: what arrived.
+    pub fn smtp_sink(&self) -> &SmtpSink {
+        &self.smtp
+    }
+
+    /// A browser's push service and the browser in one: register its
+    /// [`PushEndpoint::endpoint_url`] with its keys, then read what arrived, decrypted.
+    pub fn push_endpoint(&self) -> &PushEndpoint {
+        &self.push
+    }
+
+    /// The VAPID public key the notification service signs its pushes with (base64url).
+    pub fn vapid_public_key(&self) -> &str {
+        self.notification_files.vapid_public_key()
+    }
+
     /// The E-Akte's blob directory.
     pub fn blob_root(&self) -> &std::path::Path {
         self.blobs.path()
     }
 
-    /// Stops the services with SIGTERM (consumers first: appointments, the E-Akte, then case,
-    /// then intake)
-    /// and waits until they exited and their logs are complete. Fails if one exits
-    /// unsuccessfully.
+    /// Stops the services with SIGTERM (consumers first: notifications, appointments, the
+    /// E-Akte, then case, then intake) and waits until they exited and their logs are complete.
+    /// Fails if one exits unsuccessfully.
     pub async fn stop(&mut self) -> Result<(), HarnessError> {
         for process in [
+            &mut self.notification,
             &mut self.appointment,
             &mut self.efile,
             &mut self.case,

@@ -29,6 +29,7 @@ use jobcenter_proto::case::v1 as case_pb;
 use jobcenter_proto::case::v1::case_feed_service_client::CaseFeedServiceClient;
 use jobcenter_proto::efile::v1 as efile_pb;
 use jobcenter_proto::intake::v1 as intake_pb;
+use jobcenter_proto::notification::v1 as notification_pb;
 use prost::Message;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FileDescriptorSet};
@@ -42,6 +43,12 @@ const TENANT_A: &str = "jc-tenant-a";
 const TENANT_B: &str = "jc-tenant-b";
 /// The roles of tenant B that try; both may read every object of their own tenant.
 const ROLES_OF_B: [&str; 2] = ["caseworker", "auditor"];
+
+/// What A's applicant writes to A's jobcenter: personal like the rest of A's data.
+const MESSAGE_OF_A: (&str, &str) = (
+    "Frage von Quirinella zum Antrag",
+    "Ich wohne jetzt im Ochsenfurter Hohlweg 3.",
+);
 
 /// A's applicant: names no other test data contains.
 fn person_of_a() -> Person {
@@ -191,6 +198,8 @@ impl ObjectsOfA {
         let person = person_of_a();
         let mut secrets: Vec<String> = self.ids.values().cloned().collect();
         secrets.extend([
+            MESSAGE_OF_A.0.to_owned(),
+            MESSAGE_OF_A.1.to_owned(),
             person.given_name,
             person.family_name,
             person.street,
@@ -243,6 +252,8 @@ async fn objects_of_a(system: &System) -> ObjectsOfA {
         .expect("A's caseworker starts the review");
     let document_id = document_of_a(system, &case.case_id).await;
     let appointment_id = appointment_of_a(system, &case.case_id).await;
+    let messages = messages_of_a(system, &case.case_id).await;
+    settled(system).await;
     ObjectsOfA {
         ids: HashMap::from([
             ("submission_id", submission_id),
@@ -258,8 +269,150 @@ async fn objects_of_a(system: &System) -> ObjectsOfA {
                 "appointment_type_id",
                 calendar::first_meeting_type(TENANT_A),
             ),
+            ("message_id", messages.message_id),
+            ("request_id", messages.request_id),
+            ("subscription_id", messages.subscription_id),
+            ("print_job_id", messages.print_job_id),
         ]),
     }
+}
+
+/// A's objects in the notification service.
+struct MessagesOfA {
+    /// The message A's applicant wrote.
+    message_id: String,
+    /// The request id it was sent with.
+    request_id: String,
+    /// A's applicant's push subscription.
+    subscription_id: String,
+    /// The letter confirming A's application (A's applicant had given no mailbox consent then).
+    print_job_id: String,
+}
+
+/// A's applicant chooses English and the mailbox, registers a browser for push hints (without
+/// consenting to them, so nothing is pushed) and writes to A's jobcenter about A's case; the
+/// print service sees the letter that confirmed A's application.
+async fn messages_of_a(system: &System, case_id: &str) -> MessagesOfA {
+    let mut notifications = system.notifications(None).await.unwrap();
+    let applicant = || Caller::dev(TENANT_A, "applicant-a", "applicant");
+    notifications
+        .set_preferred_language(
+            applicant().request(notification_pb::SetPreferredLanguageRequest {
+                account: String::new(),
+                language: "en".into(),
+            }),
+        )
+        .await
+        .expect("A's applicant chooses English");
+    notifications
+        .give_consent(applicant().request(notification_pb::GiveConsentRequest {
+            account: String::new(),
+            channel: notification_pb::Channel::Mailbox as i32,
+            wording_version: "v1".into(),
+        }))
+        .await
+        .expect("A's applicant gives mailbox consent");
+    let push = system.push_endpoint();
+    let subscription_id = notifications
+        .register_push_subscription(applicant().request(
+            notification_pb::RegisterPushSubscriptionRequest {
+                endpoint: format!(
+                    "https://fcm.googleapis.com/fcm/send/{}",
+                    uuid::Uuid::new_v4()
+                ),
+                p256dh: push.p256dh_base64url(),
+                auth: push.auth_base64url(),
+            },
+        ))
+        .await
+        .expect("A's applicant registers a browser")
+        .into_inner()
+        .subscription_id;
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let mut sent = None;
+    for _ in 0..300 {
+        let result = notifications
+            .send_message(applicant().request(notification_pb::SendMessageRequest {
+                request_id: request_id.clone(),
+                case_id: case_id.into(),
+                subject: MESSAGE_OF_A.0.into(),
+                body: MESSAGE_OF_A.1.into(),
+                ..Default::default()
+            }))
+            .await;
+        match result {
+            Ok(response) => {
+                sent = Some(response.into_inner());
+                break;
+            }
+            // The notification service learns of the case from the case log a moment later.
+            Err(status) if status.code() == Code::NotFound => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(status) => panic!("A's applicant writes: {status:?}"),
+        }
+    }
+    let message_id = sent
+        .expect("the notification service never learnt of A's case")
+        .message_id;
+    MessagesOfA {
+        message_id,
+        request_id,
+        subscription_id,
+        print_job_id: print_job_of_a(system).await,
+    }
+}
+
+/// The first letter waiting for A's print service, once the outbox worker has rendered it.
+async fn print_job_of_a(system: &System) -> String {
+    let mut notifications = system.notifications(None).await.unwrap();
+    for _ in 0..300 {
+        let jobs = notifications
+            .list_print_jobs(
+                Caller::dev(TENANT_A, "print-service-a", "service")
+                    .request(notification_pb::ListPrintJobsRequest { page_size: 10 }),
+            )
+            .await
+            .expect("A's print queue")
+            .into_inner()
+            .print_jobs;
+        if let Some(job) = jobs.into_iter().next() {
+            return job.print_job_id;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no letter of A reached the print queue")
+}
+
+/// Waits until A's objects have stopped causing events anywhere: every delivery of A's messages
+/// is through the outbox, the case has noted A's message, and no log has grown for a second.
+/// The attempts below count every log's events, so A's own reactions must have settled first.
+async fn settled(system: &System) {
+    let pool = system.db().pool();
+    let mut last = (-1, -1);
+    let mut quiet_since = std::time::Instant::now();
+    for _ in 0..600 {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM notification.outbox WHERE state = 'pending'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let noted: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM cases.events WHERE event_type = 'case.ApplicantMessageNoted'",
+        )
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let now = (events_in_logs(system).await, pending);
+        if now != last {
+            last = now;
+            quiet_since = std::time::Instant::now();
+        } else if pending == 0 && noted > 0 && quiet_since.elapsed().as_millis() >= 1_000 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("A's objects kept causing events: {last:?} (events, pending deliveries)")
 }
 
 /// A's caseworker files a document on A's case (once the E-Akte knows the case).
@@ -459,12 +612,22 @@ async fn every_rpc_with_an_id_finds_nothing_of_another_tenant_and_records_the_at
             .unwrap_or_else(|| panic!("{} has no authorization entry", rpc.path));
         let request = a.request(&rpc);
 
-        // The control: A's own caseworker reads the same request, so the ids are real and a
-        // NOT_FOUND below is the tenant wall, not a bad id.
+        // The control: A's own caseworker (or, for what caseworkers may not read, A's first
+        // role that may: the print service for a letter) reads the same request, so the ids are
+        // real and a NOT_FOUND below is the tenant wall, not a bad id.
         if rule.reads_social_data {
+            let reader = if rule.grants.iter().any(|g| g.role.as_str() == "caseworker") {
+                "caseworker"
+            } else {
+                rule.grants
+                    .first()
+                    .unwrap_or_else(|| panic!("{}: nobody may call it", rpc.path))
+                    .role
+                    .as_str()
+            };
             rpc.call(
                 channel.clone(),
-                Caller::dev(TENANT_A, "caseworker-a", "caseworker").request(request.clone()),
+                Caller::dev(TENANT_A, &format!("{reader}-a"), reader).request(request.clone()),
             )
             .await
             .unwrap_or_else(|status| panic!("{}: A reads its own object: {status:?}", rpc.path));
@@ -682,4 +845,128 @@ async fn another_tenants_feed_carries_none_of_the_first_tenants_events() {
             assert!(!shown.contains(secret.as_str()), "{role}: shows {secret:?}");
         }
     }
+}
+
+/// The notification RPCs that name no object by id (the generated calls above skip them): a
+/// profile is named by account, a mailbox, the print queue and the dead letters are the
+/// caller's tenant's. B sees A's applicant's account as a stranger's (the profile as it is
+/// before any choice, as for every account B's jobcenter never heard of), and B's mailboxes,
+/// print queue and dead letters hold nothing of A's.
+#[tokio::test]
+async fn another_tenant_sees_none_of_the_first_tenants_profiles_mailboxes_or_letters() {
+    let system = System::development().await.expect("system");
+    let a = objects_of_a(&system).await;
+    let secrets = a.secrets();
+    let mut notifications = system.notifications(None).await.unwrap();
+    let shows_nothing_of_a = |what: &str, shown: String| {
+        for secret in &secrets {
+            assert!(!shown.contains(secret.as_str()), "{what} shows {secret:?}");
+        }
+    };
+
+    // The control: A's caseworker sees A's applicant's choices.
+    let of_a = notifications
+        .get_profile(Caller::dev(TENANT_A, "caseworker-a", "caseworker").request(
+            notification_pb::GetProfileRequest {
+                account: "applicant-a".into(),
+                min_position: None,
+            },
+        ))
+        .await
+        .expect("A's profile")
+        .into_inner()
+        .profile
+        .unwrap();
+    assert_eq!(of_a.language, "en");
+    assert_eq!(of_a.push_subscription_ids.len(), 1);
+
+    // B's staff and an applicant of B with the same account name: a profile never touched.
+    for caller in [
+        Caller::dev(TENANT_B, "caseworker-b", "caseworker"),
+        Caller::dev(TENANT_B, "auditor-b", "auditor"),
+        Caller::dev(TENANT_B, "applicant-a", "applicant"),
+    ] {
+        let profile = notifications
+            .get_profile(caller.request(notification_pb::GetProfileRequest {
+                account: "applicant-a".into(),
+                min_position: None,
+            }))
+            .await
+            .expect("B reads a profile of its own tenant")
+            .into_inner()
+            .profile
+            .unwrap();
+        assert_eq!(profile.language, "de", "{caller:?}: {profile:?}");
+        assert!(
+            profile.consents.is_empty()
+                && !profile.email_address_set
+                && profile.push_subscription_ids.is_empty(),
+            "{caller:?}: {profile:?}"
+        );
+        shows_nothing_of_a("B's profile", format!("{profile:?}"));
+    }
+
+    // The control: A's applicant's Postfach holds what they wrote.
+    let mailbox_of_a = notifications
+        .list_mailbox(
+            Caller::dev(TENANT_A, "applicant-a", "applicant")
+                .request(notification_pb::ListMailboxRequest::default()),
+        )
+        .await
+        .expect("A's mailbox")
+        .into_inner();
+    assert!(
+        mailbox_of_a
+            .messages
+            .iter()
+            .any(|m| m.message_id == a.ids["message_id"]),
+        "{mailbox_of_a:?}"
+    );
+    for caller in [
+        Caller::dev(TENANT_B, "applicant-a", "applicant"),
+        Caller::dev(TENANT_B, "caseworker-a", "caseworker"),
+        Caller::dev(TENANT_B, "caseworker-b", "caseworker"),
+    ] {
+        let mailbox = notifications
+            .list_mailbox(caller.request(notification_pb::ListMailboxRequest::default()))
+            .await
+            .expect("B's mailbox")
+            .into_inner();
+        assert!(
+            mailbox.messages.is_empty() && mailbox.unread_count == 0,
+            "{caller:?}: {mailbox:?}"
+        );
+    }
+
+    let jobs = notifications
+        .list_print_jobs(
+            Caller::dev(TENANT_B, "print-service-b", "service")
+                .request(notification_pb::ListPrintJobsRequest { page_size: 200 }),
+        )
+        .await
+        .expect("B's print queue")
+        .into_inner();
+    assert!(jobs.print_jobs.is_empty(), "{jobs:?}");
+    shows_nothing_of_a("B's print queue", format!("{jobs:?}"));
+    let dead = notifications
+        .list_dead_letters(
+            Caller::dev(TENANT_B, "operator-b", "operator")
+                .request(notification_pb::ListDeadLettersRequest::default()),
+        )
+        .await
+        .expect("B's dead letters")
+        .into_inner();
+    assert!(dead.dead_letters.is_empty(), "{dead:?}");
+
+    // A's browser is no subscription of B's applicant with the same account name.
+    let status = notifications
+        .remove_push_subscription(Caller::dev(TENANT_B, "applicant-a", "applicant").request(
+            notification_pb::RemovePushSubscriptionRequest {
+                subscription_id: a.ids["subscription_id"].clone(),
+            },
+        ))
+        .await
+        .expect_err("not B's subscription");
+    assert_eq!(status.code(), Code::NotFound);
+    shows_nothing_of_a("the refusal", answer_text(&Err(status)));
 }

@@ -1,4 +1,4 @@
-//! The whole system from outside: the real `intake` and `case` binaries, started as processes
+//! The whole system from outside: the real service binaries, started as processes
 //! against a fresh PostgreSQL database and a private NATS server, called over gRPC, in
 //! development mode (plaintext, development identities) as the local demo runs them.
 //!
@@ -103,7 +103,8 @@ async fn a_submission_opens_a_case_once_and_bad_input_changes_nothing() {
     assert_eq!(recorded, 1);
 }
 
-/// Runs `jobcenterctl` against the system; returns (success, stdout).
+/// Runs `jobcenterctl` against the system; returns (success, stdout), and on failure what it
+/// wrote to stderr after the output.
 async fn ctl(system: &System, args: &[&str]) -> (bool, String) {
     let dir = system_tests::binaries::binary_dir().await.unwrap();
     let output = Command::new(dir.join("jobcenterctl"))
@@ -115,14 +116,18 @@ async fn ctl(system: &System, args: &[&str]) -> (bool, String) {
         .arg(format!("http://{}", system.address(Service::Efile)))
         .arg("--appointment")
         .arg(format!("http://{}", system.address(Service::Appointment)))
+        .arg("--notification")
+        .arg(format!("http://{}", system.address(Service::Notification)))
         .args(args)
         .output()
         .await
         .expect("running jobcenterctl");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-    )
+    let mut shown = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        shown.push_str("\n--- stderr ---\n");
+        shown.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
+    (output.status.success(), shown)
 }
 
 #[tokio::test]
@@ -130,7 +135,7 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     let system = System::development().await.expect("system");
 
     let (ok, health) = ctl(&system, &["health"]).await;
-    assert!(ok && health.matches("Serving").count() == 4, "{health}");
+    assert!(ok && health.matches("Serving").count() == 5, "{health}");
 
     let (ok, demo) = ctl(&system, &["demo"]).await;
     assert!(ok, "{demo}");
@@ -157,6 +162,11 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     // The new household's applicant booked the first meeting online.
     assert!(
         demo.contains("the applicant booked a first meeting online"),
+        "{demo}"
+    );
+    // That applicant chose English and the mailbox before applying: both messages are there.
+    assert!(
+        demo.contains("in the applicant's mailbox, in English: “"),
         "{demo}"
     );
 
@@ -237,6 +247,82 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     let (ok, timeline) = ctl(&system, &["timeline", cases[2]]).await;
     assert!(ok && timeline.contains(reference), "{timeline}");
 
+    // The new household's applicant reads the jobcenter's messages in their Postfach, in
+    // English, and writes back; the caseworker of the case (caseworker-2, by the demo's rule
+    // for N to Z) answers.
+    let applicant = [
+        "--roles",
+        "applicant",
+        "--subject",
+        "applicant-00000000-0000-4000-8000-000000000003",
+    ];
+    fn with<'a>(caller: &[&'a str], args: &[&'a str]) -> Vec<&'a str> {
+        [caller, args].concat()
+    }
+    let (ok, mailbox) = ctl(&system, &with(&applicant, &["mailbox"])).await;
+    assert!(ok, "{mailbox}");
+    assert_eq!(mailbox.lines().count(), 2, "{mailbox}");
+    assert!(
+        mailbox.contains("appointment booked") && mailbox.contains("submission received"),
+        "{mailbox}"
+    );
+    let booked_message = mailbox
+        .lines()
+        .find(|line| line.contains("appointment booked"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
+    let (ok, message) = ctl(&system, &with(&applicant, &["message", &booked_message])).await;
+    assert!(ok && message.contains("language     en"), "{message}");
+    assert!(message.contains(reference), "{message}");
+    let (ok, profile) = ctl(&system, &with(&applicant, &["profile"])).await;
+    assert!(ok && profile.contains("consents     mailbox"), "{profile}");
+    let (ok, written) = ctl(
+        &system,
+        &[
+            &applicant[..],
+            &[
+                "write",
+                "--case",
+                cases[2],
+                "--title",
+                "Frage zum Termin",
+                "--body",
+                "Kann ich meine Tochter mitbringen?",
+            ],
+        ]
+        .concat(),
+    )
+    .await;
+    assert!(ok, "{written}");
+    let written = written
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    let caseworker = ["--subject", "caseworker-2"];
+    let mut answered = false;
+    for _ in 0..100 {
+        let (ok, tasks) = ctl(&system, &[&caseworker[..], &["tasks"]].concat()).await;
+        assert!(ok, "{tasks}");
+        if tasks.contains("Nachricht beantworten: Frage zum Termin") {
+            answered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(answered, "the caseworker has the task to answer");
+    let (ok, replied) = ctl(
+        &system,
+        &[
+            &caseworker[..],
+            &["reply", &written, "--body", "Ja, gerne."],
+        ]
+        .concat(),
+    )
+    .await;
+    assert!(ok && replied.starts_with("reply "), "{replied}");
+
     let (ok, submission) = ctl(
         &system,
         &["submission", "00000000-0000-4000-8000-000000000001"],
@@ -257,13 +343,19 @@ async fn a_newcomer_loads_the_demo_and_explores_it_with_the_cli() {
     // Three applications and a sick note; the assignment rules, three cases opened and assigned
     // by them, two reviews, a request for documents, a decision, and the sick note attached,
     // its incapacity recorded and the matter processed by the platform, and the scan's
-    // incapacity, and the first meeting booked; in the E-Akte the scan filed, read and tagged,
-    // and the form's record filed; the booking of the first meeting.
+    // incapacity, the first meeting booked, the applicant's message noted and answered; in the
+    // E-Akte the scan filed, read and tagged, the form's record and the decision letter filed;
+    // the booking of the first meeting. In the notification log the new applicant's language
+    // and mailbox consent (one stream), and ten messages: by letter (composed, then delivered
+    // to the print queue) the first two households' receipts, the request for documents and
+    // the decision; to the caseworkers' inboxes the two sick notes recorded; to the new
+    // applicant's mailbox the receipt and the booking; their message and its reply.
     assert!(
         verify.contains("intake: 4 events in 4 streams")
-            && verify.contains("cases: 16 events in 4 streams")
-            && verify.contains("efile: 4 events in 2 streams")
+            && verify.contains("cases: 18 events in 4 streams")
+            && verify.contains("efile: 5 events in 3 streams")
             && verify.contains("appointment: 1 events in 1 streams")
+            && verify.contains("notification: 16 events in 11 streams")
             && verify.contains("intact"),
         "{verify}"
     );

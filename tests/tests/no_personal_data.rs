@@ -1,9 +1,11 @@
-//! No social data in logs or traces (ARCHITECTURE §3.9): both services run as deployed
+//! No social data in logs or traces (ARCHITECTURE §3.9): every service runs as deployed
 //! (production mode, tokens) with JSON logs at `debug` and traces exported to a stand-in OTLP
 //! collector. An application whose personal fields carry canary values — strings that occur
 //! nowhere else — is submitted, read back through every read RPC as the applicant and as a
 //! caseworker, read wrongly (bad page tokens, a bad id), refused (no grant, wrong audience,
-//! expired token), and submitted invalid. Then the services are stopped with SIGTERM, so
+//! expired token), and submitted invalid. The applicant gives an e-mail address and writes to
+//! the jobcenter, the caseworker replies (both texts canaries too), the reply is hinted by
+//! e-mail through the outbox, and both read the messages. Then the services are stopped with SIGTERM, so
 //! buffered spans are flushed, and every byte they logged (stdout and stderr) and exported is
 //! searched for the canaries and the bearer tokens.
 //!
@@ -17,6 +19,7 @@ use std::time::Duration;
 
 use jobcenter_proto::case::v1 as case_pb;
 use jobcenter_proto::intake::v1 as intake_pb;
+use jobcenter_proto::notification::v1 as notification_pb;
 use prost::Message;
 use system_tests::capture::LogCapture;
 use system_tests::otlp_sink::OtlpSink;
@@ -60,8 +63,22 @@ fn canaries() -> Vec<String> {
         // The invalid submission's values (must not be echoed either).
         "Grumbelfritz".into(),
         "DE00QOPPEL0000000000".into(),
+        // The messages both ways and the address for e-mail hints.
+        MESSAGE_CANARIES.0.into(),
+        MESSAGE_CANARIES.1.into(),
+        MESSAGE_CANARIES.2.into(),
+        MAIL_CANARY.into(),
     ]
 }
+
+/// Subject and text of the applicant's message, text of the caseworker's reply.
+const MESSAGE_CANARIES: (&str, &str, &str) = (
+    "Brummeltopf",
+    "Schnurpsenfleck im Treppenhaus",
+    "Kwaddelmoor beantwortet",
+);
+/// The applicant's address for e-mail hints.
+const MAIL_CANARY: &str = "vrolpenhuber@example.org";
 
 /// The canaries (case-insensitively) that occur in `haystack`.
 fn found(haystack: &[u8], canaries: &[String]) -> Vec<String> {
@@ -113,6 +130,106 @@ async fn the_search_finds_a_canary_that_a_process_logs_or_exports() {
     }
     .encode_to_vec();
     assert_eq!(found(&encoded, &canaries()), vec![person.given_name]);
+}
+
+/// The applicant gives an address for e-mail hints and consent, writes about their case; the
+/// caseworker reads and replies (hinted by e-mail); both read the messages.
+async fn messages_both_ways(
+    system: &System,
+    applicant: &Caller,
+    caseworker: &Caller,
+    case_id: &str,
+) {
+    let mut notifications = system.notifications(None).await.unwrap();
+    notifications
+        .set_email_address(applicant.request(notification_pb::SetEmailAddressRequest {
+            address: MAIL_CANARY.into(),
+        }))
+        .await
+        .expect("address");
+    for channel in [
+        notification_pb::Channel::Mailbox,
+        notification_pb::Channel::Email,
+    ] {
+        notifications
+            .give_consent(applicant.request(notification_pb::GiveConsentRequest {
+                account: String::new(),
+                channel: channel as i32,
+                wording_version: "v1".into(),
+            }))
+            .await
+            .expect("consent");
+    }
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let mut sent = None;
+    for _ in 0..300 {
+        match notifications
+            .send_message(applicant.request(notification_pb::SendMessageRequest {
+                request_id: request_id.clone(),
+                case_id: case_id.into(),
+                subject: MESSAGE_CANARIES.0.into(),
+                body: MESSAGE_CANARIES.1.into(),
+                ..Default::default()
+            }))
+            .await
+        {
+            Ok(response) => {
+                sent = Some(response.into_inner());
+                break;
+            }
+            // The notification service learns of the case from the case log a moment later.
+            Err(status) if status.code() == Code::NotFound => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(status) => panic!("the applicant writes: {status:?}"),
+        }
+    }
+    let sent = sent.expect("the notification service learnt of the case");
+    notifications
+        .list_case_messages(
+            caseworker.request(notification_pb::ListCaseMessagesRequest {
+                case_id: case_id.into(),
+                min_position: sent.position.clone(),
+            }),
+        )
+        .await
+        .expect("the case's messages");
+    let reply = notifications
+        .reply_to_message(caseworker.request(notification_pb::ReplyToMessageRequest {
+            request_id: uuid::Uuid::new_v4().to_string(),
+            message_id: sent.message_id.clone(),
+            body: MESSAGE_CANARIES.2.into(),
+            min_position: sent.position.clone(),
+        }))
+        .await
+        .expect("reply")
+        .into_inner();
+    for (caller, message_id) in [
+        (caseworker, &sent.message_id),
+        (applicant, &reply.message_id),
+    ] {
+        notifications
+            .get_message(caller.request(notification_pb::GetMessageRequest {
+                message_id: message_id.clone(),
+                min_position: reply.position.clone(),
+            }))
+            .await
+            .expect("read a message");
+    }
+    notifications
+        .list_mailbox(applicant.request(notification_pb::ListMailboxRequest::default()))
+        .await
+        .expect("mailbox");
+    notifications
+        .get_profile(applicant.request(notification_pb::GetProfileRequest::default()))
+        .await
+        .expect("profile");
+    // The reply's hint went through the outbox and the SMTP client.
+    system
+        .smtp_sink()
+        .wait_for(1, Duration::from_secs(30))
+        .await
+        .expect("the e-mail hint");
 }
 
 #[tokio::test]
@@ -213,6 +330,8 @@ async fn no_personal_data_or_token_reaches_the_logs_or_the_traces() {
             .await
             .expect("timeline");
     }
+
+    messages_both_ways(&system, &applicant, &caseworker, &case.case_id).await;
 
     // Reads that fail.
     let status = cases

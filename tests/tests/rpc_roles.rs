@@ -8,12 +8,13 @@ const BEGIN: &str = "<!-- BEGIN GENERATED: rpc-roles -->";
 const END: &str = "<!-- END GENERATED: rpc-roles -->";
 
 /// Every service's policy, in the order the docs list them.
-const POLICIES: [RpcPolicy; 5] = [
+const POLICIES: [RpcPolicy; 6] = [
     intake::authorization::POLICY,
     case::authorization::POLICY,
     case::authorization::FEED_POLICY,
     efile::authorization::POLICY,
     appointment::authorization::POLICY,
+    notification::authorization::POLICY,
 ];
 
 fn rendered() -> String {

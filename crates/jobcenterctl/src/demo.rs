@@ -2,7 +2,9 @@
 //! moved them along: one waits for documents and the scan centre has filed a scanned sick note
 //! on it (read by OCR and recorded on the case by itself), one is decided and the applicant sent
 //! a sick note through the form (recorded, and filed in the E-Akte as a record), one is new and
-//! its applicant booked the first meeting online.
+//! its applicant booked the first meeting online. That applicant chose English and gave consent
+//! to the mailbox before applying, so the jobcenter's messages (the application received, the
+//! meeting booked) are in their Postfach (`jobcenterctl mailbox` as that applicant).
 //!
 //! Submission and command ids are fixed, so loading the demo twice records nothing new (intake
 //! and the case commands are idempotent).
@@ -25,6 +27,8 @@ use jobcenter_proto::intake::v1::{
     MainApplication, Person, Relationship, SickNote, SubmitApplicationRequest,
     intake_service_client::IntakeServiceClient, submit_application_request,
 };
+use jobcenter_proto::notification::v1::Topic;
+use jobcenter_proto::notification::v1::notification_service_client::NotificationServiceClient;
 use std::time::{Duration, Instant};
 use tonic::transport::Channel;
 use uuid::Uuid;
@@ -32,6 +36,7 @@ use uuid::Uuid;
 use crate::appointments;
 use crate::documents;
 use crate::identity::Identity;
+use crate::messages;
 
 fn person(given: &str, family: &str, (year, month, day): (i32, i32, i32)) -> Option<Person> {
     Some(Person {
@@ -179,19 +184,47 @@ fn date_in(days: i64) -> Option<Date> {
     })
 }
 
-/// Submits the demo households as an applicant, waits until each case is open, and moves the
+/// The services the demo talks to.
+pub struct Clients {
+    /// Applications.
+    pub intake: IntakeServiceClient<Channel>,
+    /// Cases.
+    pub case: CaseServiceClient<Channel>,
+    /// The E-Akte.
+    pub efile: EfileServiceClient<Channel>,
+    /// Appointments.
+    pub appointment: AppointmentServiceClient<Channel>,
+    /// Messages and profiles.
+    pub notification: NotificationServiceClient<Channel>,
+}
+
+/// The language the new household's applicant reads their messages in.
+const NEW_APPLICANT_LANGUAGE: &str = "en";
+
+/// Submits the demo households as applicants, waits until each case is open, and moves the
 /// cases along as a caseworker.
-/// Submits the demo households as an applicant and waits until each case is open.
-pub async fn load(
-    mut intake: IntakeServiceClient<Channel>,
-    mut case: CaseServiceClient<Channel>,
-    mut efile: EfileServiceClient<Channel>,
-    mut appointment: AppointmentServiceClient<Channel>,
-    identity: &Identity,
-) -> anyhow::Result<()> {
+pub async fn load(clients: Clients, identity: &Identity) -> anyhow::Result<()> {
+    let Clients {
+        mut intake,
+        mut case,
+        mut efile,
+        mut appointment,
+        mut notification,
+    } = clients;
     set_assignment_rules(&mut case, identity).await?;
     for ((submission_id, application), progress) in households().into_iter().zip(PROGRESS) {
         let applicant = application.applicant.clone();
+        let account = format!("applicant-{submission_id}");
+        if progress == Progress::New {
+            // Before applying: the confirmation of receipt already goes to the mailbox.
+            messages::prepare_profile(
+                &mut notification,
+                identity,
+                &account,
+                NEW_APPLICANT_LANGUAGE,
+            )
+            .await?;
+        }
         let request = SubmitApplicationRequest {
             submission_id: submission_id.to_owned(),
             form: Some(submit_application_request::Form::MainApplication(
@@ -200,11 +233,7 @@ pub async fn load(
             ..Default::default()
         };
         let reply = intake
-            .submit_application(identity.request_as(
-                request,
-                &format!("applicant-{submission_id}"),
-                "applicant",
-            )?)
+            .submit_application(identity.request_as(request, &account, "applicant")?)
             .await
             .context("submitting a demo application")?
             .into_inner();
@@ -242,13 +271,16 @@ pub async fn load(
                 println!("  the sick note form is recorded on the case and filed in its E-Akte");
             }
             Progress::New => {
-                let applicant = format!("applicant-{submission_id}");
                 let booked =
-                    book_first_meeting(&mut appointment, identity, &applicant, &case_id).await?;
+                    book_first_meeting(&mut appointment, identity, &account, &case_id).await?;
                 println!(
                     "  the applicant booked a first meeting online: {} on {}",
                     booked.reference,
                     appointments::starts(&booked)
+                );
+                println!(
+                    "  {}",
+                    read_mailbox(&mut notification, identity, &account).await?
                 );
             }
         }
@@ -279,6 +311,32 @@ async fn book_first_meeting(
             Err(error) => return Err(error),
         }
     }
+}
+
+/// Waits until the booking's message is in the applicant's Postfach; says what the mailbox
+/// holds (or that nothing arrived in time).
+async fn read_mailbox(
+    client: &mut NotificationServiceClient<Channel>,
+    identity: &Identity,
+    applicant: &str,
+) -> anyhow::Result<String> {
+    let started = Instant::now();
+    while started.elapsed() < PATIENCE {
+        let mailbox = messages::mailbox_of(client, identity, applicant).await?;
+        if mailbox
+            .iter()
+            .any(|m| m.topic() == Topic::AppointmentBooked)
+        {
+            let subjects: Vec<String> =
+                mailbox.iter().map(|m| format!("“{}”", m.subject)).collect();
+            return Ok(format!(
+                "in the applicant's mailbox, in English: {}",
+                subjects.join(", ")
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok("the applicant's mailbox shows no message yet (see `jobcenterctl mailbox`)".to_owned())
 }
 
 /// The scan of the first household's sick note (Erika Mustermann, 16 to 27 November 2026),

@@ -10,7 +10,9 @@ mod demo;
 mod dev_issuer;
 mod documents;
 mod identity;
+mod messages;
 mod print;
+mod vapid;
 mod verify;
 
 use std::net::SocketAddr;
@@ -28,6 +30,7 @@ use jobcenter_proto::efile::v1::{GetCaseFileRequest, efile_service_client::Efile
 use jobcenter_proto::intake::v1::{
     GetSubmissionRequest, intake_service_client::IntakeServiceClient,
 };
+use jobcenter_proto::notification::v1::notification_service_client::NotificationServiceClient;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig};
 
 use dev_issuer::TokenRequest;
@@ -54,6 +57,13 @@ struct Cli {
         default_value = "http://127.0.0.1:50054"
     )]
     appointment: String,
+    /// Address of the notification service.
+    #[arg(
+        long,
+        env = "JC_NOTIFICATION_ADDR",
+        default_value = "http://127.0.0.1:50055"
+    )]
+    notification: String,
     /// CA certificate (PEM) the services' TLS certificates are checked against, for
     /// `https://` addresses.
     #[arg(long, env = "JC_CA_FILE", global = true)]
@@ -130,6 +140,16 @@ enum Command {
     },
     #[command(flatten)]
     Appointments(appointments::AppointmentCommand),
+    #[command(flatten)]
+    Messages(messages::MessageCommand),
+    /// Makes the notification service's VAPID key for Web Push once (the private key into
+    /// --out, for `push.vapid_private_key_file`) and prints its public key; a later run keeps
+    /// the key.
+    VapidKey {
+        /// The private key's file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Recomputes every hash chain of the services' logs from PostgreSQL (auditors).
     Verify {
         /// PostgreSQL URL of the platform's database, as the read-only auditor role
@@ -145,7 +165,7 @@ enum Command {
         #[arg(
             long,
             value_delimiter = ',',
-            default_value = "intake,cases,efile,appointment"
+            default_value = "intake,cases,efile,appointment,notification"
         )]
         schemas: Vec<String>,
     },
@@ -206,6 +226,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ("case", &cli.case),
                 ("efile", &cli.efile),
                 ("appointment", &cli.appointment),
+                ("notification", &cli.notification),
             ] {
                 let channel = connect(addr, cli.ca_file.as_deref()).await?;
                 let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
@@ -226,7 +247,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let appointment = AppointmentServiceClient::new(
                 connect(&cli.appointment, cli.ca_file.as_deref()).await?,
             );
-            demo::load(intake, case, efile, appointment, &cli.identity).await?;
+            let notification = NotificationServiceClient::new(
+                connect(&cli.notification, cli.ca_file.as_deref()).await?,
+            );
+            demo::load(
+                demo::Clients {
+                    intake,
+                    case,
+                    efile,
+                    appointment,
+                    notification,
+                },
+                &cli.identity,
+            )
+            .await?;
         }
         Command::Submission { submission_id } => {
             let mut intake =
@@ -383,6 +417,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             appointments::run(command, &mut client, &cli.identity).await?;
         }
+        Command::Messages(command) => {
+            let mut client = NotificationServiceClient::new(
+                connect(&cli.notification, cli.ca_file.as_deref()).await?,
+            );
+            messages::run(command, &mut client, &cli.identity).await?;
+        }
+        Command::VapidKey { out } => println!("{}", vapid::ensure(&out)?),
         Command::Tasks { team } => {
             let mut client =
                 CaseServiceClient::new(connect(&cli.case, cli.ca_file.as_deref()).await?);
@@ -415,4 +456,38 @@ async fn connect(addr: &str, ca_file: Option<&Path>) -> anyhow::Result<Channel> 
         .connect()
         .await
         .with_context(|| format!("cannot reach {addr}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        // clap's own checks of the definitions (ids, defaults, conflicts). It does not see a
+        // subcommand's argument with the id of a global one, which silently takes the global's
+        // value: `write` takes `--title`, as `--subject` names the caller.
+        <Cli as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn no_subcommand_argument_takes_the_id_of_a_global_one() {
+        let cli = <Cli as clap::CommandFactory>::command();
+        let globals: Vec<String> = cli
+            .get_arguments()
+            .filter(|arg| arg.is_global_set())
+            .map(|arg| arg.get_id().to_string())
+            .collect();
+        assert!(globals.contains(&"subject".to_owned()), "{globals:?}");
+        for command in cli.get_subcommands() {
+            for arg in command.get_arguments() {
+                assert!(
+                    !globals.contains(&arg.get_id().to_string()),
+                    "`{}` has an argument `{}` like a global one",
+                    command.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
 }

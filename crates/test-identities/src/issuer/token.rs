@@ -17,11 +17,12 @@ use super::IssuerError;
 use super::key::SigningKey;
 
 /// The audiences a token names unless told otherwise: every service of the platform.
-pub const DEFAULT_AUDIENCES: [&str; 4] = [
+pub const DEFAULT_AUDIENCES: [&str; 5] = [
     "jobcenter-intake",
     "jobcenter-case",
     "jobcenter-efile",
     "jobcenter-appointment",
+    "jobcenter-notification",
 ];
 /// Lifetime of a token unless told otherwise, in seconds.
 pub const DEFAULT_TTL_SECS: i64 = 300;
