@@ -26,6 +26,7 @@ use crate::api::{self, NotificationApi};
 use crate::commands::NotificationCommands;
 use crate::compose::Composer;
 use crate::delivery::{OutboxWorker, Texts, setup};
+use crate::domain::planning::Offered;
 use crate::projections::{mailbox::Mailbox, profiles::Profiles};
 use crate::settings::Config;
 use crate::sources::{appointment, case, efile, intake};
@@ -192,6 +193,10 @@ impl Application {
             tenants: tenants.clone(),
         };
         let (channels, push_key) = setup::channels(&config.push, &config.email, texts)?;
+        let offered = Offered {
+            push: channels.push.is_some(),
+            email: channels.email.is_some(),
+        };
         let outbox = OutboxWorker::new(log.clone(), channels, config.outbox.clone());
         let access = access_log::AccessLog::new(pools.worker.clone(), ACCESS_SCHEMA, LOG_NAME)?;
         let server = server
@@ -201,7 +206,12 @@ impl Application {
             pool: pools.api.clone(),
             log: log.clone(),
             access,
-            commands: NotificationCommands::new(log.clone(), templates.clone(), tenants.clone()),
+            commands: NotificationCommands::new(
+                log.clone(),
+                templates.clone(),
+                tenants.clone(),
+                offered,
+            ),
             tenants: tenants.clone(),
             push_key,
             push_endpoints: config.push.endpoint_rules(),
@@ -211,7 +221,7 @@ impl Application {
             NotificationServiceServer::new(api)
                 .max_decoding_message_size(config.server.max_message_bytes),
         );
-        let composer = Composer::new(log.clone(), templates, tenants);
+        let composer = Composer::new(log.clone(), templates, tenants, offered);
         Ok(Self {
             listener,
             port,

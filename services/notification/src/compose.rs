@@ -22,7 +22,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::commands::profile;
-use crate::domain::planning::{self, ChannelDecision, Reachability};
+use crate::domain::planning::{self, ChannelDecision, Offered, Reachability};
 use crate::domain::profile::DEFAULT_LANGUAGE;
 use crate::domain::triggers::{self, Context, Notice, Recipient, Trigger};
 use crate::domain::{ArgValue, Topic, day, ids};
@@ -57,6 +57,7 @@ pub struct Composer {
     log: EventLog,
     templates: Arc<Templates>,
     tenants: Arc<BTreeMap<String, TenantSettings>>,
+    offered: Offered,
     appended: Arc<AtomicBool>,
 }
 
@@ -162,16 +163,18 @@ pub async fn record(
 
 impl Composer {
     /// A composer appending to `log` (the worker role's), rendering with `templates`, naming
-    /// each jobcenter as `tenants` say.
+    /// each jobcenter as `tenants` say, sending on the `offered` hint channels only.
     pub fn new(
         log: EventLog,
         templates: Arc<Templates>,
         tenants: Arc<BTreeMap<String, TenantSettings>>,
+        offered: Offered,
     ) -> Self {
         Self {
             log,
             templates,
             tenants,
+            offered,
             appended: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -311,6 +314,7 @@ impl Composer {
                 DEFAULT_LANGUAGE.to_owned(),
             ),
         };
+        let channels = planning::limit_to_offered(channels, self.offered);
         let language = planning::message_language(&channels, &preferred).to_owned();
         let mut args = notice.args.clone();
         args.set(catalog::JOBCENTER, ArgValue::Text(settings.name.clone()));

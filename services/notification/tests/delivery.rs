@@ -349,8 +349,12 @@ async fn a_redelivered_trigger_composes_and_sends_nothing_twice() {
         .expect("the request");
     let app = &household.app;
     let templates = Arc::new(notification::templates::Templates::embedded().expect("templates"));
-    let composer =
-        notification::compose::Composer::new(app.log.clone(), templates, Default::default());
+    let composer = notification::compose::Composer::new(
+        app.log.clone(),
+        templates,
+        Default::default(),
+        notification::domain::planning::Offered::ALL,
+    );
     for _ in 0..2 {
         let mut tx = app.db.worker_pool().begin().await.expect("tx");
         composer

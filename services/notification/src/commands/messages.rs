@@ -160,7 +160,7 @@ impl NotificationCommands {
         let applicant = answered.party.as_str();
         let profile = super::profile::load(&self.log, &mut tx, tenant, applicant).await?;
         let settings = self.tenants.get(tenant).cloned().unwrap_or_default();
-        let plan = reply::plan(&profile.profile, &settings.languages);
+        let plan = reply::plan(&profile.profile, &settings.languages, self.offered);
         let args = Args::new()
             .with(catalog::JOBCENTER, ArgValue::Text(settings.name.clone()))
             .with("text", ArgValue::Text(reply.body.clone()));

@@ -64,23 +64,27 @@ pub struct NotificationCommands {
     log: EventLog,
     templates: std::sync::Arc<crate::templates::Templates>,
     tenants: std::sync::Arc<std::collections::BTreeMap<String, crate::settings::TenantSettings>>,
+    offered: crate::domain::planning::Offered,
 }
 
 impl NotificationCommands {
     /// Commands appending to `log` (the worker role's log writer, whose pool also reads the
     /// directories and writes the outbox and the print queue), writing replies with
-    /// `templates` in the languages and the name each jobcenter's `tenants` settings give.
+    /// `templates` in the languages and the name each jobcenter's `tenants` settings give,
+    /// hinting on the `offered` channels only.
     pub fn new(
         log: EventLog,
         templates: std::sync::Arc<crate::templates::Templates>,
         tenants: std::sync::Arc<
             std::collections::BTreeMap<String, crate::settings::TenantSettings>,
         >,
+        offered: crate::domain::planning::Offered,
     ) -> Self {
         Self {
             log,
             templates,
             tenants,
+            offered,
         }
     }
 

@@ -131,6 +131,52 @@ pub fn plan_for_staff() -> Vec<ChannelDecision> {
     ]
 }
 
+/// The hint channels an installation offers (push and e-mail need their settings; the mailbox
+/// and letters are always there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offered {
+    /// Web Push is configured.
+    pub push: bool,
+    /// E-mail hints are configured.
+    pub email: bool,
+}
+
+impl Offered {
+    /// Every channel.
+    pub const ALL: Offered = Offered {
+        push: true,
+        email: true,
+    };
+
+    fn offers(self, channel: Channel) -> bool {
+        match channel {
+            Channel::Push => self.push,
+            Channel::Email => self.email,
+            Channel::Mailbox | Channel::Post => true,
+        }
+    }
+}
+
+/// `decisions` with the channels the installation does not offer not sent, saying so: a consent
+/// to e-mail hints where no relay is configured sends nothing (rather than a delivery that can
+/// only dead-letter).
+pub fn limit_to_offered(decisions: Vec<ChannelDecision>, offered: Offered) -> Vec<ChannelDecision> {
+    decisions
+        .into_iter()
+        .map(|decision| {
+            if decision.send && !offered.offers(decision.channel) {
+                ChannelDecision {
+                    send: false,
+                    reason: format!("{}, but not offered by this jobcenter", decision.reason),
+                    ..decision
+                }
+            } else {
+                decision
+            }
+        })
+        .collect()
+}
+
 /// The language to compose the message in: German when a letter goes out (§ 19 SGB X: the
 /// official language is German), otherwise the recipient's preferred language.
 pub fn message_language<'a>(decisions: &[ChannelDecision], preferred: &'a str) -> &'a str {

@@ -5,7 +5,9 @@
 //! profile's language.
 
 use super::Topic;
-use super::planning::{ChannelDecision, message_language, plan_for_applicant};
+use super::planning::{
+    ChannelDecision, Offered, limit_to_offered, message_language, plan_for_applicant,
+};
 use super::profile::Profile;
 
 /// A reply's channels and the language it is written in.
@@ -18,9 +20,12 @@ pub struct ReplyPlan {
 }
 
 /// The plan for a reply to the applicant whose profile is `profile`, in one of the `offered`
-/// languages (German otherwise).
-pub fn plan(profile: &Profile, offered: &[String]) -> ReplyPlan {
-    let channels = plan_for_applicant(Topic::Reply, &profile.reachability());
+/// languages (German otherwise), hinting on the channels the installation offers.
+pub fn plan(profile: &Profile, offered: &[String], channels: Offered) -> ReplyPlan {
+    let channels = limit_to_offered(
+        plan_for_applicant(Topic::Reply, &profile.reachability()),
+        channels,
+    );
     let preferred = if offered.iter().any(|l| l == profile.language()) {
         profile.language()
     } else {
@@ -66,7 +71,7 @@ mod tests {
     #[test]
     fn with_mailbox_consent_the_reply_is_in_the_mailbox_in_their_language() {
         let profile = fold("a", &[language("ar"), consent(Channel::Mailbox)]);
-        let plan = plan(&profile, &offered(&["de", "ar"]));
+        let plan = plan(&profile, &offered(&["de", "ar"]), Offered::ALL);
         assert_eq!(sent(&plan), [Channel::Mailbox]);
         assert_eq!(plan.language, "ar");
         assert_eq!(plan.channels.len(), Channel::ALL.len());
@@ -75,13 +80,16 @@ mod tests {
     #[test]
     fn a_language_the_jobcenter_does_not_offer_is_german() {
         let profile = fold("a", &[language("ar"), consent(Channel::Mailbox)]);
-        assert_eq!(plan(&profile, &offered(&["de", "en"])).language, "de");
+        assert_eq!(
+            plan(&profile, &offered(&["de", "en"]), Offered::ALL).language,
+            "de"
+        );
     }
 
     #[test]
     fn without_mailbox_consent_it_is_a_german_letter() {
         let profile = fold("a", &[language("en")]);
-        let plan = plan(&profile, &offered(&["de", "en"]));
+        let plan = plan(&profile, &offered(&["de", "en"]), Offered::ALL);
         assert_eq!(sent(&plan), [Channel::Post]);
         assert_eq!(plan.language, "de");
         assert!(plan.channels.iter().all(|d| !d.reason.is_empty()));

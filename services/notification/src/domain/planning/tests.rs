@@ -167,3 +167,40 @@ fn a_letter_makes_the_message_german() {
     let nowhere = plan_for_applicant(Topic::AppointmentReminder, &Reachability::default());
     assert_eq!(message_language(&nowhere, "ar"), "ar");
 }
+
+#[test]
+fn a_channel_the_installation_does_not_offer_is_not_sent_and_says_why() {
+    let reach = Reachability {
+        has_account: true,
+        mailbox_consent: true,
+        push_consent: true,
+        push_subscriptions: 1,
+        email_consent: true,
+        email_address: true,
+    };
+    let all = plan_for_applicant(Topic::DocumentsRequested, &reach);
+    assert_eq!(limit_to_offered(all.clone(), Offered::ALL), all);
+    let limited = limit_to_offered(
+        all,
+        Offered {
+            push: true,
+            email: false,
+        },
+    );
+    let email = limited
+        .iter()
+        .find(|d| d.channel == Channel::Email)
+        .expect("an e-mail decision");
+    assert!(!email.send);
+    assert!(
+        email.reason.ends_with("not offered by this jobcenter"),
+        "{}",
+        email.reason
+    );
+    assert!(limited.iter().any(|d| d.channel == Channel::Push && d.send));
+    assert!(
+        limited
+            .iter()
+            .any(|d| d.channel == Channel::Mailbox && d.send)
+    );
+}
