@@ -140,17 +140,26 @@ async fn an_applicant_books_the_first_meeting_and_it_is_in_the_caseworkers_day_a
     );
     assert_eq!(appointment.reference.len(), 11, "{}", appointment.reference);
 
-    // It is in the caseworker's day.
+    // It is in the caseworker's day. The day follows the case's responsible caseworker, which
+    // the appointment service learns from the case log: the assignment may reach it after the
+    // booking, so the day is asked again until it has (the position names only the booking).
     let start = slot.start.unwrap();
-    let day = appointments
-        .get_caseworker_day(staff(appointment_pb::GetCaseworkerDayRequest {
-            caseworker_subject: CASEWORKER.into(),
-            day: date(berlin_day(&start)),
-            min_position: booked.position.clone(),
-        }))
-        .await
-        .expect("the caseworker's day")
-        .into_inner();
+    let mut day = appointment_pb::GetCaseworkerDayResponse::default();
+    for _ in 0..100 {
+        day = appointments
+            .get_caseworker_day(staff(appointment_pb::GetCaseworkerDayRequest {
+                caseworker_subject: CASEWORKER.into(),
+                day: date(berlin_day(&start)),
+                min_position: booked.position.clone(),
+            }))
+            .await
+            .expect("the caseworker's day")
+            .into_inner();
+        if !day.appointments.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(
         day.appointments
             .iter()
