@@ -7,8 +7,7 @@
 use eventlog::EventLog;
 use mail_hint::{HintMail, MailError, MailHintSender};
 
-use super::{Attempt, Outgoing, Texts, tenant_settings};
-use crate::commands::profile;
+use super::{Attempt, Outgoing, Texts, recipient_profile, tenant_settings};
 use crate::domain::{ArgValue, Args};
 use crate::templates::catalog;
 
@@ -29,14 +28,11 @@ impl EmailChannel {
     pub async fn send(&self, log: &EventLog, outgoing: &Outgoing) -> Attempt {
         let tenant = outgoing.due.tenant_id.as_str();
         let composed = &outgoing.composed;
-        let loaded = match log.pool().acquire().await {
-            Ok(mut conn) => profile::load(log, &mut conn, tenant, &composed.recipient).await,
-            Err(_) => return Attempt::Retry("the database is unavailable".into()),
+        let profile = match recipient_profile(log, outgoing).await {
+            Ok(profile) => profile,
+            Err(attempt) => return attempt,
         };
-        let Ok(loaded) = loaded else {
-            return Attempt::Retry("the profile could not be read".into());
-        };
-        let Some(address) = loaded.profile.email_address.clone() else {
+        let Some(address) = profile.email_address else {
             return Attempt::Permanent("no e-mail address".into());
         };
         let mail = match self.hint(tenant, &composed.language, &composed.message_id, address) {

@@ -242,7 +242,10 @@ impl OutboxWorker {
             (Some(channel), Some(composed)) => {
                 let outgoing = Outgoing { due, composed };
                 let sent = self.send(channel, &outgoing).await;
-                return self.settle(&outgoing.due, channel, attempt, sent).await;
+                let recipient = outgoing.composed.recipient.as_str();
+                return self
+                    .settle(&outgoing.due, recipient, channel, attempt, sent)
+                    .await;
             }
             (None, _) => Sent::from(Attempt::Permanent(format!(
                 "unknown channel {:?}",
@@ -251,7 +254,7 @@ impl OutboxWorker {
             (Some(_), None) => Sent::from(Attempt::Permanent("the message is not recorded".into())),
         };
         let channel = channel.unwrap_or(Channel::Post);
-        self.settle(&due, channel, attempt, sent).await
+        self.settle(&due, "", channel, attempt, sent).await
     }
 
     async fn send(&self, channel: Channel, outgoing: &Outgoing) -> Sent {
@@ -269,10 +272,12 @@ impl OutboxWorker {
         }
     }
 
-    /// Records the outcome of attempt `attempt` and settles the row, in one transaction.
+    /// Records the outcome of attempt `attempt` and settles the row, in one transaction;
+    /// `recipient` is the message's (whose gone push subscriptions are removed).
     async fn settle(
         &self,
         due: &Due,
+        recipient: &str,
         channel: Channel,
         attempt: u32,
         sent: Sent,
@@ -322,8 +327,9 @@ impl OutboxWorker {
         let tenant = due.tenant_id.as_str();
         let mut tx = self.log.pool().begin().await?;
         let mut appends = vec![outcome_append(tenant, due, attempt, &event)];
-        appends
-            .extend(removed_subscriptions(&mut tx, &self.log, tenant, due, attempt, &sent).await?);
+        appends.extend(removed_subscriptions(
+            tenant, recipient, due, attempt, &sent,
+        ));
         for outcome in self.log.append_in(&mut tx, appends).await? {
             outcome?;
         }
@@ -379,23 +385,15 @@ fn outcome_append(
 
 /// The removal of each push subscription the push service said is gone, from the recipient's
 /// profile stream.
-async fn removed_subscriptions(
-    tx: &mut PgConnection,
-    log: &EventLog,
+fn removed_subscriptions(
     tenant: &str,
+    recipient: &str,
     due: &Due,
     attempt: u32,
     sent: &Sent,
-) -> Result<Vec<AppendCommand>, DeliveryError> {
-    if sent.gone_subscriptions.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(composed) = composed(log, &mut *tx, tenant, due.message_id).await? else {
-        return Ok(Vec::new());
-    };
-    let stream = ids::recipient_stream(tenant, &composed.recipient);
-    Ok(sent
-        .gone_subscriptions
+) -> Vec<AppendCommand> {
+    let stream = ids::recipient_stream(tenant, recipient);
+    sent.gone_subscriptions
         .iter()
         .map(|(subscription, reason)| {
             let command_id = ids::command_id(
@@ -408,7 +406,7 @@ async fn removed_subscriptions(
             );
             let event =
                 NotificationEvent::PushSubscriptionRemoved(proto::PushSubscriptionRemoved {
-                    account: composed.recipient.clone(),
+                    account: recipient.to_owned(),
                     subscription_id: subscription.to_string(),
                     reason: reason.clone(),
                 });
@@ -420,7 +418,7 @@ async fn removed_subscriptions(
                 events: vec![event.to_new_event(metadata(command_id))],
             }
         })
-        .collect())
+        .collect()
 }
 
 fn metadata(command_id: Uuid) -> EventMetadata {
@@ -452,6 +450,28 @@ async fn settle_row(
     .execute(tx)
     .await?;
     Ok(())
+}
+
+/// The profile of `outgoing`'s recipient, as its stream holds it; a failed read is an attempt
+/// to retry.
+pub(crate) async fn recipient_profile(
+    log: &EventLog,
+    outgoing: &Outgoing,
+) -> Result<crate::domain::profile::Profile, Attempt> {
+    let mut conn = log
+        .pool()
+        .acquire()
+        .await
+        .map_err(|_| Attempt::Retry("the database is unavailable".into()))?;
+    crate::commands::profile::load(
+        log,
+        &mut conn,
+        &outgoing.due.tenant_id,
+        &outgoing.composed.recipient,
+    )
+    .await
+    .map(|loaded| loaded.profile)
+    .map_err(|_| Attempt::Retry("the profile could not be read".into()))
 }
 
 /// Settings a channel needs of the tenant: its name and portal.

@@ -11,8 +11,7 @@ use web_push::{
     EndpointPolicy, PushError, PushOptions, Subscription, Topic, Urgency, WebPushSender,
 };
 
-use super::{Attempt, Outgoing, Sent, Texts, tenant_settings};
-use crate::commands::profile;
+use super::{Attempt, Outgoing, Sent, Texts, recipient_profile, tenant_settings};
 use crate::domain::{ArgValue, Args};
 use crate::templates::catalog;
 
@@ -54,16 +53,9 @@ impl PushChannel {
     pub async fn send(&self, log: &EventLog, outgoing: &Outgoing) -> Sent {
         let tenant = outgoing.due.tenant_id.as_str();
         let composed = &outgoing.composed;
-        let loaded = {
-            let conn = log.pool().acquire().await;
-            match conn {
-                Ok(mut conn) => profile::load(log, &mut conn, tenant, &composed.recipient).await,
-                Err(error) => return Attempt::Retry(format!("database: {error}")).into(),
-            }
-        };
-        let loaded = match loaded {
-            Ok(loaded) => loaded,
-            Err(_) => return Attempt::Retry("the profile could not be read".into()).into(),
+        let profile = match recipient_profile(log, outgoing).await {
+            Ok(profile) => profile,
+            Err(attempt) => return attempt.into(),
         };
         let payload = match self.payload(tenant, &composed.language, &composed.message_id) {
             Ok(payload) => payload,
@@ -76,7 +68,7 @@ impl PushChannel {
                 .ok()
                 .map(|id| Topic::from_id(id.as_bytes())),
         };
-        let subscriptions = &loaded.profile.push_subscriptions;
+        let subscriptions = &profile.push_subscriptions;
         if subscriptions.is_empty() {
             return Attempt::Permanent("no push subscription left".into()).into();
         }
